@@ -1,0 +1,64 @@
+# "What Is an AI Researcher?": `make lab` to learn, `make test` to check everything.
+# Both create .venv on first use; only Python 3.11+ and make are needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FIRST  := notebooks/00-what-is-an-ai-researcher.ipynb
+
+# One BLAS thread: on a 2-core laptop tiny matrix work is 2-4x slower with more.
+# Kernels inherit these from the server or test process that starts them.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+# Open a browser only where there is a screen to show it on.
+NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+NBVAL := --nbval-current-env -p no:cacheprovider -q
+
+.PHONY: help lab test test-unit test-notebooks bench exercises execute clean
+
+help:
+	@echo "make lab        start JupyterLab on the first lesson (sets up .venv the first time)"
+	@echo "make test       unit tests, every notebook under nbval, exercises in sync"
+	@echo "make bench      time every notebook and the test suite"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make execute    re-execute lessons and solutions in place, then regenerate exercises"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 $(MAKECMDGOALS)")'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled whenever pyproject.toml changes. The kernel spec pins the venv's Python
+# and one BLAS thread, however JupyterLab is started.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" \
+		--env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 --env MKL_NUM_THREADS 1 >/dev/null
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+lab: $(VENV)/.installed
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(NO_BROWSER) $(FIRST)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest $(NBVAL) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks solutions
+	COURSE_EXPECT_STATUS=not_attempted $(BIN)/python -m pytest $(NBVAL) --nbval-lax exercises
+
+bench: $(VENV)/.installed-test
+	$(BIN)/course bench
+
+exercises: $(VENV)/.installed
+	$(BIN)/course exercises
+
+execute: $(VENV)/.installed
+	$(BIN)/course execute notebooks/*.ipynb solutions/*.ipynb
+	$(BIN)/course exercises
+
+clean:
+	rm -rf $(VENV) build *.egg-info
