@@ -1,0 +1,292 @@
+"""Self-check questions: single choice, multiple choice ("select all that apply"), numeric.
+
+Questions are data: one bank per notebook, assets/<stem>/quiz.toml, checked by
+`validate`. `load_bank(stem).ask(id)` returns a question that shows as a widget in
+JupyterLab and as text (answer folded away) on GitHub, nbviewer and in tests.
+Feedback goes into the widget's own state, and every answer is recorded in progress.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from course import progress
+from course.data import assets_dir
+from course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Feedback, markup
+
+KINDS = {"single": "choose one", "multiple": "select all that apply", "numeric": "type a number"}
+_KEYS = {
+    "single": {"id", "kind", "prompt", "choices"},
+    "multiple": {"id", "kind", "prompt", "choices"},
+    "numeric": {"id", "kind", "prompt", "answer", "tolerance", "explain", "mistakes"},
+}
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LETTERS = "ABCDEFGHIJ"
+
+
+class QuizBankError(ValueError):
+    """A question bank that breaks the schema; the message lists every problem."""
+
+
+def bank_path(stem: str) -> Path:
+    return assets_dir() / stem / "quiz.toml"
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _choice_problems(q: dict, where: str) -> list[str]:
+    choices = q.get("choices")
+    if not isinstance(choices, list) or not 2 <= len(choices) <= len(LETTERS):
+        return [f"{where}: needs 2 to {len(LETTERS)} [[questions.choices]]"]
+    problems = []
+    for j, c in enumerate(choices):
+        at = f"{where} choice {LETTERS[j]}"
+        if set(c) != {"text", "correct", "explain"}:
+            problems.append(f"{at}: keys must be text, correct, explain (got {sorted(c)})")
+        if not _text(c.get("text")) or not _text(c.get("explain")):
+            problems.append(f"{at}: text and explain must be non-empty strings")
+        if not isinstance(c.get("correct"), bool):
+            problems.append(f"{at}: correct must be true or false")
+    right = sum(c.get("correct") is True for c in choices)
+    if q["kind"] == "single" and right != 1:
+        problems.append(f"{where}: a single-choice question needs exactly one correct choice (has {right})")
+    if q["kind"] == "multiple" and right < 1:
+        problems.append(f"{where}: a multiple-choice question needs at least one correct choice")
+    if len({c.get("text") for c in choices}) != len(choices):
+        problems.append(f"{where}: two choices have the same text")
+    return problems
+
+
+def _numeric_problems(q: dict, where: str) -> list[str]:
+    if not (_number(q.get("answer")) and _number(q.get("tolerance")) and q["tolerance"] >= 0):
+        return [f"{where}: answer and tolerance (>= 0) must be finite numbers"]
+    problems = [] if _text(q.get("explain")) else [f"{where}: explain must be a non-empty string"]
+    for m in q.get("mistakes", []):
+        if set(m) != {"value", "explain"} or not _number(m.get("value")) or not _text(m.get("explain")):
+            problems.append(f"{where}: each mistake needs a numeric value and an explain")
+        elif abs(m["value"] - q["answer"]) <= q["tolerance"]:
+            problems.append(f"{where}: mistake {m['value']} is within tolerance of the answer")
+    return problems
+
+
+def validate(bank: dict, source: str = "bank") -> list[str]:
+    """Return every schema problem in a parsed bank (an empty list means valid)."""
+    questions = bank.get("questions")
+    if set(bank) != {"questions"} or not isinstance(questions, list) or not questions:
+        return [f"{source}: must hold only a non-empty list of [[questions]]"]
+    problems, seen = [], set()
+    for i, q in enumerate(questions):
+        where = f"{source} question {i + 1} ({q.get('id', '?')})"
+        kind = q.get("kind")
+        if kind not in KINDS:
+            problems.append(f"{where}: kind must be one of {sorted(KINDS)}")
+            continue
+        if not isinstance(q.get("id"), str) or not _ID.match(q["id"]):
+            problems.append(f"{where}: id must be lower-case words joined by '-'")
+        elif q["id"] in seen:
+            problems.append(f"{where}: id {q['id']!r} is used twice")
+        seen.add(q.get("id"))
+        if not _text(q.get("prompt")):
+            problems.append(f"{where}: prompt must be a non-empty string")
+        if set(q) - _KEYS[kind]:
+            problems.append(f"{where}: unknown keys {sorted(set(q) - _KEYS[kind])}")
+        problems += _numeric_problems(q, where) if kind == "numeric" else _choice_problems(q, where)
+    return problems
+
+
+@dataclass
+class Bank:
+    """The questions of one notebook, by id."""
+
+    stem: str
+    questions: dict
+
+    def ask(self, question_id: str):
+        """Return the self-check `question_id` as a widget with a text fallback."""
+        if question_id not in self.questions:
+            raise KeyError(f"{self.stem} has no question {question_id!r}; it has {list(self.questions)}")
+        spec = self.questions[question_id]
+        return _CLASSES[spec["kind"]](spec, self.stem)
+
+
+def load_bank(stem: str) -> Bank:
+    """Read and validate assets/<stem>/quiz.toml."""
+    path = bank_path(stem)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise QuizBankError(f"{path}: {exc}") from None
+    problems = validate(data, str(path))
+    if problems:
+        raise QuizBankError("\n".join(problems))
+    return Bank(stem, {q["id"]: q for q in data["questions"]})
+
+
+def parse_number(text: str) -> float:
+    """Read a learner's number: 0.25, 25%, 1/4 or -2e-3; ValueError with a readable reason."""
+    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    scale = 1.0
+    if cleaned.endswith("%"):
+        cleaned, scale = cleaned[:-1], 0.01
+    if "," in cleaned:
+        raise ValueError(f"I could not read {text!r}: use a point for decimals, like 0.25")
+    try:
+        value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"I could not read {text!r} as a number: try 0.25, 25% or 1/4") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value * scale
+
+
+class _SelfCheck:
+    """The parts every self-check shares: prompt, Check button, feedback, text fallback."""
+
+    def __init__(self, spec: dict, notebook: str):
+        self.spec, self.notebook, self.id = spec, notebook, spec["id"]
+        self.feedback = widgets.HTML(value="")
+        self.button = widgets.Button(description="Check", button_style="primary")
+        self.button.on_click(lambda _button: self.submit(self.value()))
+        self.reveal = widgets.Button(description="Show answer")
+        self.reveal.on_click(lambda _button: self.show_answer())
+        header = widgets.HTML(f"<b>Self-check</b> <i>({KINDS[spec['kind']]})</i><br>{markup(spec['prompt'])}")
+        controls = widgets.HBox([self.button, self.reveal])
+        self.widget = widgets.VBox([header, *self._inputs(), controls, self.feedback])
+
+    def submit(self, answer) -> Feedback:
+        """Judge `answer`, show the verdict in the widget, record it, and return it."""
+        verdict = self.evaluate(answer)
+        self.feedback.value = verdict.html()
+        if verdict.status in (CORRECT, INCORRECT):
+            progress.record(self.notebook, "quiz", self.id, verdict.status)
+        return verdict
+
+    def show_answer(self) -> None:
+        self.feedback.value = f'<div class="course-answer">{markup(self.answer_text())}</div>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_()
+        bundle["text/plain"] = self.text()
+        bundle["text/html"] = self.html()
+        return bundle
+
+    def text(self) -> str:
+        lines = [f"Self-check ({KINDS[self.spec['kind']]}): {self.spec['prompt'].strip()}"]
+        lines += [f"  {LETTERS[i]}. {c['text']}" for i, c in enumerate(self.spec.get("choices", []))]
+        return "\n".join(lines + ["(Open this notebook in JupyterLab to answer it interactively.)"])
+
+    def html(self) -> str:
+        items = "".join(f"<li>{markup(c['text'])}</li>" for c in self.spec.get("choices", []))
+        listing = f'<ol type="A">{items}</ol>' if items else ""
+        return (
+            f'<div class="course-quiz"><p><b>Self-check</b> <i>({KINDS[self.spec["kind"]]})</i></p>'
+            f"<p>{markup(self.spec['prompt'])}</p>{listing}"
+            f"<details><summary>Show the answer</summary><p>{markup(self.answer_text())}</p></details></div>"
+        )
+
+
+class _Choices(_SelfCheck):
+    """Single and multiple choice: one checkbox per choice, each with its own explanation."""
+
+    def _inputs(self):
+        self.boxes = [widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="28px"))
+                      for _ in self.spec["choices"]]
+        if self.spec["kind"] == "single":
+            for box in self.boxes:
+                box.observe(self._keep_one, names="value")
+        return [widgets.HBox([box, widgets.HTML(f"<b>{LETTERS[i]}.</b> {markup(c['text'])}")])
+                for i, (box, c) in enumerate(zip(self.boxes, self.spec["choices"]))]
+
+    def _keep_one(self, change):
+        if change["new"]:
+            for box in self.boxes:
+                if box is not change["owner"]:
+                    box.value = False
+
+    def value(self) -> set[int]:
+        return {i for i, box in enumerate(self.boxes) if box.value}
+
+    def _indices(self, answer) -> set[int]:
+        items = [answer] if isinstance(answer, (int, str)) else list(answer or [])
+        picked = set()
+        for item in items:
+            index = LETTERS.index(item.upper()) if isinstance(item, str) and len(item) == 1 and item.upper() in LETTERS else item
+            if not isinstance(index, int) or not 0 <= index < len(self.spec["choices"]):
+                raise ValueError(f"{item!r} is not one of the choices {LETTERS[:len(self.spec['choices'])]}")
+            picked.add(index)
+        return picked
+
+    def evaluate(self, answer) -> Feedback:
+        try:
+            picked = self._indices(answer)
+        except ValueError as exc:
+            return Feedback(NOT_ATTEMPTED, str(exc))
+        choices = self.spec["choices"]
+        right = {i for i, c in enumerate(choices) if c["correct"]}
+        if not picked:
+            return Feedback(NOT_ATTEMPTED, "Tick a box first, then press Check.")
+        if self.spec["kind"] == "single" and len(picked) > 1:
+            return Feedback(NOT_ATTEMPTED, "Choose only one answer.")
+        notes = [self._note(i) for i in sorted(picked)]
+        if picked == right:
+            extra = [self._note(i) for i in sorted(set(range(len(choices))) - picked)]
+            return Feedback(CORRECT, "\n".join(notes + extra))
+        missing = len(right - picked)
+        if self.spec["kind"] == "multiple" and missing:
+            notes.append(f"{missing} right choice(s) not ticked yet.")
+        return Feedback(INCORRECT, "\n".join(notes + ["Try again."]))
+
+    def _note(self, i: int) -> str:
+        c = self.spec["choices"][i]
+        verdict = "right" if c["correct"] else "not right"
+        return f"{LETTERS[i]} is {verdict}: {c['explain'].strip()}"
+
+    def answer_text(self) -> str:
+        right = [LETTERS[i] for i, c in enumerate(self.spec["choices"]) if c["correct"]]
+        notes = [self._note(i) for i in range(len(self.spec["choices"]))]
+        return "\n".join([f"Answer: {', '.join(right)}."] + notes)
+
+
+class _Numeric(_SelfCheck):
+    """A number typed in, right within a tolerance; known wrong numbers get their own explanation."""
+
+    def _inputs(self):
+        self.entry = widgets.Text(placeholder="a number: 0.25, 25% or 1/4")
+        return [self.entry]
+
+    def value(self) -> str:
+        return self.entry.value
+
+    def evaluate(self, answer) -> Feedback:
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            return Feedback(NOT_ATTEMPTED, "Type a number first, then press Check.")
+        try:
+            value = parse_number(answer) if isinstance(answer, str) else float(answer)
+        except (ValueError, TypeError) as exc:
+            return Feedback(NOT_ATTEMPTED, str(exc))
+        spec = self.spec
+        if abs(value - spec["answer"]) <= spec["tolerance"]:
+            return Feedback(CORRECT, spec["explain"].strip())
+        for mistake in spec.get("mistakes", []):
+            if abs(value - mistake["value"]) <= spec["tolerance"]:
+                return Feedback(INCORRECT, mistake["explain"].strip() + "\nTry again.")
+        direction = "too high" if value > spec["answer"] else "too low"
+        return Feedback(INCORRECT, f"{value:g} is {direction}. Try again.")
+
+    def answer_text(self) -> str:
+        return f"Answer: {self.spec['answer']:g} (within {self.spec['tolerance']:g}). {self.spec['explain'].strip()}"
+
+
+_CLASSES = {"single": _Choices, "multiple": _Choices, "numeric": _Numeric}

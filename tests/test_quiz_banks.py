@@ -1,0 +1,57 @@
+"""Is every question bank valid, and does the validator catch each kind of mistake?"""
+import copy
+import re
+
+import pytest
+
+from course.data import ROOT
+from course.lessons import LESSONS
+from course.quiz import load_bank, validate
+
+from tests.test_quiz import MULTIPLE, NUMERIC, SINGLE
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
+def test_does_every_lesson_have_a_valid_bank_of_at_least_three_questions(lesson):
+    assert len(load_bank(lesson.stem).questions) >= 3
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
+def test_does_the_lesson_ask_every_question_of_its_bank_and_no_other(lesson):
+    source = (ROOT / "notebooks" / f"{lesson.stem}.ipynb").read_text(encoding="utf-8")
+    asked = re.findall(r'quiz\.ask\(\\"([a-z0-9-]+)\\"\)', source)
+    assert sorted(asked) == sorted(load_bank(lesson.stem).questions)
+
+
+def test_is_a_good_bank_valid():
+    assert validate({"questions": [SINGLE, MULTIPLE, NUMERIC]}) == []
+
+
+def broken(index, change):
+    questions = copy.deepcopy([SINGLE, MULTIPLE, NUMERIC])
+    change(questions[index])
+    return validate({"questions": questions})
+
+
+@pytest.mark.parametrize("index, change, words", [
+    (0, lambda q: q["choices"][0].update(correct=True), "exactly one correct choice (has 2)"),
+    (0, lambda q: q["choices"][1].update(correct=False), "exactly one correct choice (has 0)"),
+    (1, lambda q: [c.update(correct=False) for c in q["choices"]], "at least one correct choice"),
+    (0, lambda q: q["choices"][2].update(explain=""), "text and explain must be non-empty"),
+    (0, lambda q: q["choices"][2].pop("explain"), "keys must be text, correct, explain"),
+    (0, lambda q: q.update(explanation="typo"), "unknown keys ['explanation']"),
+    (1, lambda q: q.update(id="pick-one"), "id 'pick-one' is used twice"),
+    (1, lambda q: q.update(id="Bad Id"), "id must be lower-case words"),
+    (0, lambda q: q.update(kind="essay"), "kind must be one of"),
+    (0, lambda q: q["choices"][2].update(text="right one"), "two choices have the same text"),
+    (2, lambda q: q["mistakes"][0].update(value=0.175), "within tolerance of the answer"),
+    (2, lambda q: q.update(tolerance=-1), "answer and tolerance"),
+    (2, lambda q: q.update(explain=" "), "explain must be a non-empty string"),
+])
+def test_does_the_validator_name_each_defect(index, change, words):
+    problems = broken(index, change)
+    assert any(words in p for p in problems), problems
+
+
+def test_is_an_empty_bank_refused():
+    assert validate({}) and validate({"questions": []})
