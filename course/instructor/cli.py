@@ -1,0 +1,73 @@
+"""The `course` command: `course exercises [--check]`, `course execute PATHS`, `course bench`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from course.data import ROOT
+
+
+def _default_root() -> Path:
+    return ROOT if (ROOT / "solutions").is_dir() else Path.cwd()
+
+
+def cmd_exercises(args) -> int:
+    from course.instructor.generate import generate_all
+
+    errors, stale = generate_all(args.root, check=args.check)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    if args.check:
+        for name in stale:
+            print(f"stale: {name}", file=sys.stderr)
+        if stale:
+            print("Run `course exercises` to regenerate them from solutions/.", file=sys.stderr)
+        return 1 if errors or stale else 0
+    for name in stale:
+        print(f"wrote {name}" if "(no solutions/" not in name else f"orphan: {name}")
+    return 1 if errors else 0
+
+
+def cmd_execute(args) -> int:
+    from course.instructor.execute import execute_in_place
+
+    failures = 0
+    for path in args.paths:
+        seconds, error = execute_in_place(Path(path), timeout=args.timeout)
+        print(f"{path}: {'FAILED ' + error if error else 'ok'} ({seconds:.1f} s)")
+        failures += bool(error)
+    return 1 if failures else 0
+
+
+def cmd_bench(args) -> int:
+    from course.instructor.execute import bench
+
+    return bench(args.root, with_tests=not args.no_tests)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="course", description="Tools for the course's maintainers and instructors.")
+    sub = p.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("exercises", help="regenerate exercises/ from solutions/")
+    ex.add_argument("--check", action="store_true", help="only report stale exercises; exit 1 if any")
+    ex.add_argument("--root", type=Path, default=_default_root(), help="the course folder")
+    ex.set_defaults(run=cmd_exercises)
+    run = sub.add_parser("execute", help="execute notebooks in place (to commit them executed)")
+    run.add_argument("paths", nargs="+")
+    run.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    run.set_defaults(run=cmd_execute)
+    bench = sub.add_parser("bench", help="time every notebook and the test suite")
+    bench.add_argument("--root", type=Path, default=_default_root())
+    bench.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
+    bench.set_defaults(run=cmd_bench)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
