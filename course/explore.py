@@ -1,0 +1,62 @@
+"""Explorer: controls that redraw a figure, the pattern behind every lesson's interactive demo.
+
+The drawing is a plain function `draw(fig, **values) -> caption`, tested without widgets.
+The explorer renders the figure to PNG and writes it into an Output widget's state
+(never `print` or `display` inside `with out:`), so notebooks execute headless and nbval
+sees only stable text.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Return the figure as PNG bytes, without the metadata that changes between versions."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+class Explorer:
+    """A row of controls above a figure and a caption; any change redraws."""
+
+    def __init__(self, draw, controls: dict, figsize=(8, 3), title: str = ""):
+        self.draw, self.controls, self.figsize, self.title = draw, controls, figsize, title
+        self.caption = widgets.HTML()
+        self.out = widgets.Output()
+        for control in controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.caption, self.out])
+        self.png = b""
+        self.update()
+
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> str:
+        """Redraw with the current control values; return the caption."""
+        fig = Figure(figsize=self.figsize, layout="constrained")
+        caption = self.draw(fig, **self.values()) or ""
+        self.png = figure_png(fig)
+        self.caption.value = caption
+        self.out.outputs = ({
+            "output_type": "display_data",
+            "data": {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": caption},
+            "metadata": {},
+        },)
+        return caption
+
+    def text(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
+        head = f"Interactive: {self.title} " if self.title else "Interactive demo "
+        return f"{head}({settings}). {self.caption.value} (Run the notebook in JupyterLab to change the controls.)"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_()
+        bundle["text/plain"] = self.text()
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle

@@ -1,0 +1,37 @@
+"""Shared plotting helpers: each takes an optional `ax` (or figure) and returns what it drew on."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_digits(images, titles=None, ncols: int = 8, fig=None, cmap: str = "gray_r"):
+    """Draw 8x8 images in a grid on `fig` (a new pyplot figure if None); return the axes."""
+    images = np.asarray(images).reshape(-1, 8, 8)
+    nrows = max(1, -(-len(images) // ncols))
+    fig = fig if fig is not None else plt.figure(figsize=(1.1 * ncols, 1.3 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for i, ax in enumerate(axes):
+        ax.set_axis_off()
+        if i < len(images):
+            ax.imshow(images[i], cmap=cmap, vmin=0, vmax=1)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=9)
+    return axes
+
+
+def plot_confusion_matrix(matrix, ax=None, labels=None):
+    """Draw a confusion matrix with its counts written in; return the axes."""
+    matrix = np.asarray(matrix)
+    ax = ax if ax is not None else plt.gca()
+    labels = list(range(len(matrix))) if labels is None else labels
+    ax.imshow(np.log1p(matrix), cmap="Blues")
+    for (i, j), count in np.ndenumerate(matrix):
+        if count:
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
+                    color="white" if i == j else ("#b71c1c" if count > 1 else "black"))
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted label")
+    ax.set_ylabel("true label")
+    return ax

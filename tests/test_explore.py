@@ -1,0 +1,44 @@
+"""Does an Explorer redraw on every change and keep its output inside widget state?"""
+import base64
+
+import ipywidgets as widgets
+
+from course.explore import Explorer
+
+
+def draw_line(fig, slope):
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, slope])
+    ax.set_title(f"slope {slope}")
+    return f"slope is {slope}"
+
+
+def make():
+    return Explorer(draw_line, {"slope": widgets.IntSlider(value=1, min=0, max=5)}, title="a line")
+
+
+def test_is_the_first_figure_drawn_on_creation():
+    explorer = make()
+    assert explorer.caption.value == "slope is 1"
+    assert explorer.png.startswith(b"\x89PNG")
+    (output,) = explorer.out.outputs
+    assert base64.b64decode(output["data"]["image/png"]) == explorer.png
+
+
+def test_does_moving_a_control_redraw():
+    explorer = make()
+    first = explorer.png
+    explorer.controls["slope"].value = 4
+    assert explorer.caption.value == "slope is 4" and explorer.png != first
+    assert len(explorer.out.outputs) == 1
+
+
+def test_is_the_fallback_text_and_a_picture():
+    bundle = make()._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("Interactive: a line (slope=1). slope is 1 (Run the notebook")
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert "text/html" not in bundle
+
+
+def test_is_the_same_picture_drawn_for_the_same_settings():
+    assert make().png == make().png
