@@ -1,0 +1,142 @@
+"""Do the lesson 00 checks pass the reference, fail realistic mistakes, and spot the stub?"""
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from course.checks.nb00_what_is_an_ai_researcher import (
+    confidence_by_correctness, q1, q2, top_confusions,
+)
+
+
+def stub(*args, **kwargs):
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# --- q1: top_confusions -------------------------------------------------------
+
+def with_diagonal(y_true, y_pred, k=5):
+    counts = Counter(zip(map(int, y_true), map(int, y_pred)))
+    return [(t, p, n) for (t, p), n in counts.most_common(k)]
+
+
+def ascending(y_true, y_pred, k=5):
+    return sorted(top_confusions(y_true, y_pred, 10**6), key=lambda t: t[2])[:k]
+
+
+def one_short(y_true, y_pred, k=5):
+    return top_confusions(y_true, y_pred, k)[: k - 1]
+
+
+def swapped(y_true, y_pred, k=5):
+    return [(p, t, n) for t, p, n in top_confusions(y_true, y_pred, k)]
+
+
+def ties_reversed(y_true, y_pred, k=5):
+    mistakes = Counter((int(t), int(p)) for t, p in zip(y_true, y_pred) if t != p)
+    ranked = sorted(mistakes.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    return [(t, p, n) for (t, p), n in ranked[:k]]
+
+
+def unique_pairs(y_true, y_pred, k=5):
+    pairs = sorted({(int(t), int(p)) for t, p in zip(y_true, y_pred) if t != p})
+    return [(t, p, 1) for t, p in pairs[:k]]
+
+
+def counts_start_at_one(y_true, y_pred, k=5):
+    return [(t, p, n + 1) for t, p, n in top_confusions(y_true, y_pred, k)]
+
+
+def as_dict(y_true, y_pred, k=5):
+    return dict(((t, p), n) for t, p, n in top_confusions(y_true, y_pred, k))
+
+
+def test_does_the_reference_pass_q1():
+    assert q1.check(top_confusions).status == "correct"
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (with_diagonal, "true == predicted is a correct answer"),
+    (ascending, "real mistakes, but not the most frequent ones"),
+    (one_short, "returned 1 pairs; expected 2"),
+    (swapped, "each tuple should be (true, predicted, count)"),
+    (ties_reversed, "the difference is in the ties"),
+    (unique_pairs, "not the most frequent ones"),
+    (counts_start_at_one, "it happened 2 times"),
+    (as_dict, "expected a list of (true, predicted, count) tuples"),
+])
+def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
+    result = q1.check(wrong)
+    assert result.status == "incorrect", result
+    assert words in result.message
+
+
+def test_is_the_untouched_stub_not_attempted_q1():
+    assert q1.check(stub).status == "not_attempted"
+
+
+@pytest.mark.parametrize("bad", [None, "top_confusions", np.nan])
+def test_does_bad_input_get_a_message_q1(bad):
+    result = q1.check(bad)
+    assert result.status == "incorrect" and result.message
+
+
+def test_is_a_crash_in_learner_code_reported_q1():
+    result = q1.check(lambda y_true, y_pred, k: y_true[len(y_true)])
+    assert result.status == "error" and "IndexError" in result.message
+
+
+def test_does_the_reference_find_the_lessons_main_confusion():
+    y_true = np.array([8] * 6 + [3] * 3 + [1])
+    y_pred = np.array([1] * 6 + [8] * 3 + [1])
+    assert top_confusions(y_true, y_pred, 5) == [(8, 1, 6), (3, 8, 3)]
+
+
+# --- q2: confidence_by_correctness ---------------------------------------------
+
+def true_class_probability(proba, y_true):
+    p = proba[np.arange(len(y_true)), y_true]
+    right = proba.argmax(axis=1) == y_true
+    return float(p[right].mean()), float(p[~right].mean())
+
+
+def right_wrong_swapped(proba, y_true):
+    a, b = confidence_by_correctness(proba, y_true)
+    return b, a
+
+
+def overall_mean(proba, y_true):
+    mean = float(proba.max(axis=1).mean())
+    return mean, mean
+
+
+def wrong_axis(proba, y_true):
+    right = proba.argmax(axis=1) == y_true
+    confidence = np.resize(proba.max(axis=0), len(y_true))
+    return float(confidence[right].mean()), float(confidence[~right].mean())
+
+
+def test_does_the_reference_pass_q2():
+    assert q2.check(confidence_by_correctness).status == "correct"
+
+
+@pytest.mark.parametrize("wrong", [true_class_probability, right_wrong_swapped, overall_mean, wrong_axis])
+def test_does_each_realistic_mistake_fail_q2(wrong):
+    result = q2.check(wrong)
+    assert result.status == "incorrect", result
+    assert "returned wrong means" in result.message
+
+
+def test_is_a_single_number_refused_q2():
+    result = q2.check(lambda proba, y_true: 0.5)
+    assert result.status == "incorrect" and "expected a pair" in result.message
+
+
+def test_is_a_nan_reported_q2():
+    result = q2.check(lambda proba, y_true: (float("nan"), 0.5))
+    assert result.status == "incorrect" and "NaN" in result.message
+
+
+def test_is_the_untouched_stub_not_attempted_q2():
+    assert q2.check(stub).status == "not_attempted"
