@@ -1,10 +1,15 @@
 """The course's notebooks in reading order: stem, title and what a learner can do afterwards.
 
-This list drives the progress dashboard and is checked against the README's notebook map.
+Each lesson describes itself in assets/<stem>/lesson.toml (title, can_do), so lessons can
+be added without editing a shared list. The catalogue drives the progress dashboard and is
+checked against the README's notebook map.
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+
+from course.data import assets_dir
 
 
 @dataclass(frozen=True)
@@ -22,13 +27,15 @@ class Lesson:
         return "course.checks.nb" + self.stem.replace("-", "_")
 
 
-LESSONS = (
-    Lesson(
-        "00-what-is-an-ai-researcher",
-        "What is an AI researcher?",
-        "tell research from engineering, name the five branches, and do error analysis on a real classifier",
-    ),
-)
+def _discover() -> tuple[Lesson, ...]:
+    lessons = []
+    for path in sorted(assets_dir().glob("[0-9][0-9]-*/lesson.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        lessons.append(Lesson(path.parent.name, data["title"], data["can_do"]))
+    return tuple(lessons)
+
+
+LESSONS = _discover()
 
 
 def by_stem(stem: str) -> Lesson:

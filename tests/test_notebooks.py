@@ -87,3 +87,9 @@ def test_does_the_readme_map_list_every_lesson():
     for lesson in LESSONS:
         row = f"| {lesson.number} | [{lesson.title}](notebooks/{lesson.stem}.ipynb) | {lesson.can_do} |"
         assert row in readme, row
+
+
+def test_does_every_lesson_folder_describe_itself():
+    folders = {p.name for p in (ROOT / "assets").iterdir() if p.is_dir() and p.name[:2].isdigit()}
+    assert folders == {lesson.stem for lesson in LESSONS}
+    assert all(lesson.title and lesson.can_do for lesson in LESSONS)
