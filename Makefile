@@ -15,6 +15,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 # Open a browser only where there is a screen to show it on.
 NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+# JupyterLab refuses to run as root unless told; containers often run as root.
+AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 NBVAL := --nbval-current-env -p no:cacheprovider -q
 
 .PHONY: help lab test test-unit test-notebooks bench exercises execute clean
@@ -36,6 +38,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" \
 		--env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 --env MKL_NUM_THREADS 1 >/dev/null
+	# The course works offline: JupyterLab should not ask to fetch news or check for updates.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
@@ -43,7 +49,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 lab: $(VENV)/.installed
-	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(NO_BROWSER) $(FIRST)
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/$(FIRST) $(NO_BROWSER) $(AS_ROOT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q tests
