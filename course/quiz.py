@@ -185,15 +185,17 @@ class _SelfCheck:
     def text(self) -> str:
         lines = [f"Self-check ({KINDS[self.spec['kind']]}): {self.spec['prompt'].strip()}"]
         lines += [f"  {LETTERS[i]}. {c['text']}" for i, c in enumerate(self.spec.get("choices", []))]
-        return "\n".join(lines + ["(Open this notebook in JupyterLab to answer it interactively.)"])
+        return "\n".join(lines + ["(Run this cell in JupyterLab to answer it interactively.)"])
 
     def html(self) -> str:
-        items = "".join(f"<li>{markup(c['text'])}</li>" for c in self.spec.get("choices", []))
-        listing = f'<ol type="A">{items}</ol>' if items else ""
+        # Letters written out: notebook sanitizers drop <ol type="A">, and the answer refers to letters.
+        listing = "".join(f"<div><b>{LETTERS[i]}.</b> {markup(c['text'])}</div>"
+                          for i, c in enumerate(self.spec.get("choices", [])))
         return (
             f'<div class="course-quiz"><p><b>Self-check</b> <i>({KINDS[self.spec["kind"]]})</i></p>'
             f"<p>{markup(self.spec['prompt'])}</p>{listing}"
-            f"<details><summary>Show the answer</summary><p>{markup(self.answer_text())}</p></details></div>"
+            f"<details><summary>Show the answer</summary><p>{markup(self.answer_text())}</p></details>"
+            "<p><i>Run this cell to answer it interactively.</i></p></div>"
         )
 
 
