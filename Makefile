@@ -19,12 +19,13 @@ NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell un
 AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 NBVAL := --nbval-current-env -p no:cacheprovider -q
 
-.PHONY: help lab test test-unit test-notebooks bench exercises execute clean
+.PHONY: help lab test test-browser bench exercises execute clean
 
 help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv the first time)"
 	@echo "make test       unit tests, every notebook under nbval, exercises in sync"
 	@echo "make bench      time every notebook and the test suite"
+	@echo "make test-browser  click through lesson 00 in JupyterLab with Chromium (opt-in)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make execute    re-execute lessons and solutions in place, then regenerate exercises"
 
@@ -56,6 +57,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest $(NBVAL) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks solutions
 	COURSE_EXPECT_STATUS=not_attempted $(BIN)/python -m pytest $(NBVAL) --nbval-lax exercises
+
+# Opt-in: drives JupyterLab in Debian's Chromium (apt install chromium); never downloads a browser.
+test-browser: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check playwright
+	COURSE_BROWSER=1 $(BIN)/python -m pytest -q tests/browser
 
 bench: $(VENV)/.installed-test
 	$(BIN)/course bench
