@@ -93,3 +93,10 @@ def test_does_every_lesson_folder_describe_itself():
     folders = {p.name for p in (ROOT / "assets").iterdir() if p.is_dir() and p.name[:2].isdigit()}
     assert folders == {lesson.stem for lesson in LESSONS}
     assert all(lesson.title and lesson.can_do for lesson in LESSONS)
+
+
+def test_does_every_link_in_the_readme_point_to_a_file():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#]+)\)", readme):
+        if "://" not in target:
+            assert (ROOT / target).exists(), target
