@@ -36,6 +36,9 @@ def describe(value) -> str:
         kind = type(value).__name__
         head = ", ".join(repr(v) for v in value[:3])
         return f"{kind} of {len(value)} items [{head}{', ...' if len(value) > 3 else ''}]"
+    if isinstance(value, np.random.Generator):
+        # its repr carries a memory address, which would make messages differ run to run
+        return f"np.random.Generator({type(value.bit_generator).__name__})"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

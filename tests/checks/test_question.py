@@ -169,3 +169,8 @@ def test_does_the_expected_status_hook_raise_only_on_a_mismatch(monkeypatch):
 def test_does_expect_array_refuse_a_non_array():
     with pytest.raises(Incorrect, match="returned 'x'; expected a numpy array"):
         expect_array("x", "f()")
+
+
+def test_does_a_random_generator_argument_show_without_a_memory_address():
+    from course.checks.guard import describe
+    assert describe(np.random.default_rng(0)) == "np.random.Generator(PCG64)"
