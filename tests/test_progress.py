@@ -102,3 +102,15 @@ def test_does_the_dashboard_count_passes_against_what_each_lesson_offers(progres
     assert f"{stem:<34} ██░░░░░░░░ 1/5" in board.text()
     html = board._repr_mimebundle_()["text/html"]
     assert "<table>" in html and "width:20%" in html and "width:50%" in html
+
+
+def test_does_the_dashboard_count_every_lessons_questions_like_importing_would():
+    import importlib
+
+    from course.checks import Question
+    from course.lessons import LESSONS
+
+    for lesson in LESSONS:
+        module = importlib.import_module(lesson.checker_module)
+        imported = sum(isinstance(v, Question) for v in vars(module).values())
+        assert progress._exercise_count(lesson.checker_module) == imported, lesson.stem
