@@ -1,0 +1,236 @@
+"""Lesson 09's grid world: a 6x6 room with a wall, five reward designs, and an explorer of what each asks for.
+
+The exercise checker judges a learner's reward on this same room, so it imports the world from here.
+"""
+from __future__ import annotations
+
+from collections import deque
+from functools import partial
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from course.explore import Explorer
+
+SIZE = 6
+START, EXIT = (0, 0), (5, 5)
+WALL = frozenset((row, 4) for row in range(1, 6))   # the exit sits behind it: only row 0 leads around
+GAMMA = 0.9
+MOVES = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
+ACTIONS = tuple(MOVES)
+CELLS = tuple((r, c) for r in range(SIZE) for c in range(SIZE) if (r, c) not in WALL)
+INDEX = {cell: i for i, cell in enumerate(CELLS)}
+
+
+def step(cell, action):
+    """Return the cell a move leads to; into the wall or off the grid, the agent stays where it is."""
+    (r, c), (dr, dc) = cell, MOVES[action]
+    return (r + dr, c + dc) if (r + dr, c + dc) in INDEX else cell
+
+
+def manhattan(cell) -> int:
+    """Return the distance to the exit as if there were no wall."""
+    return abs(cell[0] - EXIT[0]) + abs(cell[1] - EXIT[1])
+
+
+def steps_to_exit() -> dict:
+    """Return {cell: fewest moves to the exit}, by breadth-first search outwards from the exit."""
+    # every move here can be undone, so "b is one move from a" works in both directions
+    distance, queue = {EXIT: 0}, deque([EXIT])
+    while queue:
+        cell = queue.popleft()
+        for action in ACTIONS:
+            neighbour = step(cell, action)
+            if neighbour not in distance:
+                distance[neighbour] = distance[cell] + 1
+                queue.append(neighbour)
+    return distance
+
+
+# Reward designs: reward(state, action, next_state, gamma) for one move.
+def true_reward(state, action, next_state, gamma=GAMMA):
+    """+1 for stepping into the exit, 0 otherwise: what the designer really wants."""
+    return 1.0 if next_state == EXIT else 0.0
+
+
+def progress_bonus(state, action, next_state, gamma=GAMMA):
+    """+1 whenever the distance to the exit (ignoring the wall) drops."""
+    return 1.0 if manhattan(next_state) < manhattan(state) else 0.0
+
+
+def patched_bonus(state, action, next_state, gamma=GAMMA):
+    """The true reward, +1 for getting closer and -1 for getting farther: shaping without gamma."""
+    return true_reward(state, action, next_state) + manhattan(state) - manhattan(next_state)
+
+
+def potential_shaping(state, action, next_state, gamma=GAMMA):
+    """The true reward plus gamma * phi(next_state) - phi(state), with phi = -distance."""
+    return true_reward(state, action, next_state) - gamma * manhattan(next_state) + manhattan(state)
+
+
+def near_exit_bonus(state, action, next_state, gamma=GAMMA):
+    """The true reward plus +1 for every move that ends next to the exit."""
+    return true_reward(state, action, next_state) + (1.0 if manhattan(next_state) == 1 else 0.0)
+
+
+DESIGNS = {
+    "true reward: +1 at the exit": true_reward,
+    "progress bonus: +1 closer": progress_bonus,
+    "patched: +1 closer, -1 farther": patched_bonus,
+    "potential-based shaping": potential_shaping,
+    "bonus for ending next to the exit": near_exit_bonus,
+}
+
+
+def transitions() -> np.ndarray:
+    """Return next_index[s, a]: the index in CELLS of the cell that action a leads to from cell s."""
+    return np.array([[INDEX[step(cell, action)] for action in ACTIONS] for cell in CELLS])
+
+
+def reward_table(reward) -> np.ndarray:
+    """Return R[s, a] = reward(cell, action, next cell); the exit's row stays 0 (the episode is over)."""
+    R = np.zeros((len(CELLS), len(ACTIONS)))
+    for i, cell in enumerate(CELLS):
+        if cell != EXIT:
+            R[i] = [reward(cell, action, step(cell, action)) for action in ACTIONS]
+    return R
+
+
+def value_iteration(R, gamma: float, tol: float = 1e-12, max_sweeps: int = 20_000) -> np.ndarray:
+    """Return Q[s, a] for rewards R in this room; the exit ends the episode, so its values stay 0."""
+    next_index, V = transitions(), np.zeros(len(CELLS))
+    scale = max(1.0, float(np.abs(R).max()))
+    for _ in range(max_sweeps):
+        Q = R + gamma * V[next_index]
+        Q[INDEX[EXIT]] = 0.0
+        V_new = Q.max(axis=1)
+        if np.abs(V_new - V).max() < tol * scale:
+            break
+        V = V_new
+    return Q
+
+
+def greedy_policy(Q) -> dict:
+    """Return {cell: move}: the first best move in every cell but the exit."""
+    return {cell: ACTIONS[int(np.argmax(Q[i]))] for i, cell in enumerate(CELLS) if cell != EXIT}
+
+
+def greedy_successor(Q) -> dict:
+    """Return {cell: next cell} when the agent takes its first best move from every cell but the exit."""
+    return {cell: step(cell, action) for cell, action in greedy_policy(Q).items()}
+
+
+def rollout(successor, start, exit):
+    """Return the cells visited from start: up to the exit, or up to the first cell visited twice."""
+    path, seen = [start], {start}
+    while path[-1] != exit:
+        cell = successor[path[-1]]
+        path.append(cell)
+        if cell in seen:
+            break
+        seen.add(cell)
+    return path
+
+
+def describe_path(path) -> str:
+    """Return what a rollout does, in words: how it reaches the exit, or where it loops."""
+    if path[-1] == EXIT:
+        shortest = steps_to_exit()[path[0]]
+        extra = "the shortest path" if len(path) - 1 == shortest else f"the shortest takes {shortest}"
+        return f"reaches the exit in {len(path) - 1} steps ({extra})"
+    first = path.index(path[-1])
+    cycle = path[first:-1]
+    if len(cycle) == 1:
+        return f"gets stuck at {cycle[0]} after {first} steps and never exits"
+    return f"circles through {', '.join(map(str, cycle))} from step {first} on and never exits"
+
+
+def shortest_exits(successor) -> int:
+    """Return from how many cells (the exit aside) the agent reaches the exit by a shortest path."""
+    distance = steps_to_exit()
+    paths = [rollout(successor, cell, EXIT) for cell in successor]
+    return sum(p[-1] == EXIT and len(p) - 1 == distance[p[0]] for p in paths)
+
+
+def discounted_returns(successor, reward, gamma: float, start, steps: int = 30) -> np.ndarray:
+    """Return the running discounted sum of `reward` over the first `steps` moves from start (flat after the exit)."""
+    cell, total, running = start, 0.0, [0.0]
+    for t in range(steps):
+        if cell != EXIT:
+            nxt = successor[cell]
+            total += gamma**t * reward(cell, None, nxt)
+            cell = nxt
+        running.append(total)
+    return np.array(running)
+
+
+ARROWS = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}   # (dx, dy) with rows drawn downwards
+
+
+def plot_room(ax, wall=WALL, exit=EXIT, start=START, size=SIZE, arrows=None, path=None, numbers=None):
+    """Draw the room (wall, start, exit), arrows {cell: move}, a path of cells and numbers {cell: text}; return ax."""
+    for (r, c), colour in [*((cell, "0.25") for cell in wall), (exit, "#a5d6a7"), (start, "#bbdefb")]:
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=colour, zorder=0))
+    for (r, c), label in [(exit, "exit"), (start, "start")]:
+        ax.text(c, r + 0.32, label, ha="center", va="center", fontsize=7)
+    if arrows:
+        cells, directions = list(arrows), np.array([ARROWS[a] for a in arrows.values()])
+        ax.quiver([c for _, c in cells], [r for r, _ in cells], directions[:, 0], directions[:, 1], color="0.45",
+                  angles="xy", scale_units="xy", scale=2.2, pivot="middle", width=0.006)
+    for (r, c), text in (numbers or {}).items():
+        ax.text(c, r, str(text), ha="center", va="center", fontsize=9)
+    if path:
+        _plot_path(ax, path, exit)
+    return _grid_axes(ax, size)
+
+
+def _plot_path(ax, path, exit):
+    ax.plot([c for _, c in path], [r for r, _ in path], "-o", color="tab:orange", lw=2.5, ms=4, alpha=0.85)
+    if path[-1] != exit:   # the path closes a loop: ring the cells it repeats for ever
+        loop = list(dict.fromkeys(path[path.index(path[-1]):]))
+        ax.plot([c for _, c in loop], [r for r, _ in loop], "o", ms=16, mfc="none", mec="tab:red", mew=2)
+
+
+def _grid_axes(ax, size):
+    ax.set_xlim(-0.5, size - 0.5)
+    ax.set_ylim(size - 0.5, -0.5)   # row 0 at the top, as the cells are written (row, col)
+    ax.set_xticks(range(size))
+    ax.set_yticks(range(size))
+    ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="0.85")
+    ax.tick_params(which="minor", length=0)
+    ax.set(xlabel="column", ylabel="row", aspect="equal")
+    return ax
+
+
+def draw_reward_design(fig, design: str, gamma: float = GAMMA, start=START) -> str:
+    """Draw the best moves under one reward design and the path from start; return a caption."""
+    reward = partial(DESIGNS[design], gamma=gamma)
+    policy = greedy_policy(value_iteration(reward_table(reward), gamma))
+    successor = {cell: step(cell, action) for cell, action in policy.items()}
+    path = rollout(successor, start, EXIT)
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.2])
+    plot_room(left, start=start, arrows=policy, path=path)
+    left.set_title("best move from every cell", fontsize=10)
+    right.plot(discounted_returns(successor, reward, gamma, start), color="tab:blue", label="the reward it was given")
+    right.plot(discounted_returns(successor, true_reward, gamma, start), "--", color="tab:green",
+               label="the true reward (+1 at the exit)")
+    right.set_title("what the agent collects along its path", fontsize=10)
+    right.set_xlabel("step")
+    right.set_ylabel("discounted return so far")
+    right.legend(fontsize=8)
+    return (f"{design}, gamma = {gamma:.2f}: from {start} the agent {describe_path(path)}. "
+            f"It exits by a shortest path from {shortest_exits(successor)} of {len(successor)} cells.")
+
+
+def reward_explorer(design: str = "progress bonus: +1 closer", gamma: float = GAMMA, start=START) -> Explorer:
+    """Return an explorer: choose a reward design, a discount and a start cell; see the policy it asks for."""
+    starts = [(str(cell), cell) for cell in CELLS if cell != EXIT]
+    controls = {
+        "design": widgets.Dropdown(options=list(DESIGNS), value=design, description="reward"),
+        "gamma": widgets.FloatSlider(value=gamma, min=0.5, max=0.99, step=0.01, description="gamma"),
+        "start": widgets.Dropdown(options=starts, value=start, description="start"),
+    }
+    return Explorer(draw_reward_design, controls, figsize=(9, 3.6), title="what each reward asks for")
