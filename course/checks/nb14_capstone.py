@@ -1,0 +1,366 @@
+"""Checks for exercises/14-capstone.ipynb: a research question of your own, from plan to abstract.
+
+q1  preregistration(): hypothesis, metric, seeds (five or more) and analysis, filled in
+q2  run_experiment(seeds): per-seed scores of a baseline, a treatment and an ablation, reproducible
+q3  results_table(runs): each arm's mean and 95% t-interval, and its paired difference from the baseline
+q4  abstract(table): three sentences that quote the treatment's difference and interval from the table
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import re
+
+import numpy as np
+from scipy import stats
+
+from course import mlp
+from course.checks import Incorrect, Question, expect_close, expect_type
+from course.checks.guard import describe
+from course.data import load_digits_split
+from course.stats import mean_ci
+
+NOTEBOOK = "14-capstone"
+FIELDS = ("hypothesis", "metric", "seeds", "analysis")
+TEMPLATE = {"hypothesis": "what you expect, stated so that it can fail",
+            "metric": "what you measure, on which data, in which unit",
+            "analysis": "which interval, on which difference, and the rule that decides"}
+ARMS = ("baseline", "treatment", "ablation")
+ROW_KEYS = ("arm", "mean", "low", "high", "diff", "diff_low", "diff_high")
+MIN_SEEDS, MAX_WORDS = 5, 150
+# the exercise's data, so the reference experiment reads exactly like the notebook's
+X_train, X_test, y_train, y_test = load_digits_split(test_size=0.5, seed=0)
+
+
+def preregistration():
+    """Return the plan: hypothesis, metric, seeds and analysis, written before any run."""
+    return {
+        "question": "Does adding a copy of every training image, shifted by one pixel, change the test "
+                    "accuracy of lesson 04's network?",
+        "hypothesis": "Shifted copies raise accuracy: the 95% interval of the per-seed difference, treatment "
+                      "minus baseline, lies entirely above 0.",
+        "metric": "accuracy on the 899 test digits of split 0, in points; 64 hidden units, 10 epochs",
+        "seeds": [0, 1, 2, 3, 4],
+        "analysis": "mean per-seed difference from the baseline with a 95% Student-t interval (mean_ci), for the "
+                    "treatment and for the ablation (unshifted copies: the same extra steps, no shifts)",
+    }
+
+
+def train_and_score(X_fit, y_fit, seed, hidden=64, epochs=10):
+    """Train lesson 04's network on (X_fit, y_fit) with `seed`; return its test accuracy in points."""
+    params = mlp.train(X_fit, y_fit, hidden=hidden, epochs=epochs, seed=seed)
+    return 100 * mlp.accuracy(params, X_test, y_test)
+
+
+def shift_images(X, rng):
+    """Return a copy of X with every 8x8 image moved one pixel up, down, left or right (blank fill)."""
+    images = X.reshape(-1, 8, 8)
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    corners = np.array([(0, 1), (2, 1), (1, 0), (1, 2)])[rng.integers(0, 4, len(images))]
+    moved = np.array([padded[i, r:r + 8, c:c + 8] for i, (r, c) in enumerate(corners)])
+    return moved.reshape(len(X), 64)
+
+
+def run_experiment(seeds):
+    """Return {"baseline", "treatment", "ablation": test accuracy per seed}; each seed is one paired set."""
+    runs = {"baseline": [], "treatment": [], "ablation": []}
+    doubled = np.concatenate([y_train, y_train])
+    for seed in seeds:
+        shifted = shift_images(X_train, np.random.default_rng(seed))   # drawn from this seed alone
+        runs["baseline"].append(train_and_score(X_train, y_train, seed))
+        runs["treatment"].append(train_and_score(np.vstack([X_train, shifted]), doubled, seed))
+        runs["ablation"].append(train_and_score(np.vstack([X_train, X_train]), doubled, seed))
+    return runs
+
+
+def results_table(runs):
+    """Return one row per arm, in the order of runs: mean and 95% t-interval, and the same for arm - baseline."""
+    baseline = np.asarray(runs["baseline"], dtype=float)
+    rows = []
+    for arm, scores in runs.items():
+        scores = np.asarray(scores, dtype=float)
+        mean, low, high = mean_ci(scores)
+        diff, diff_low, diff_high = mean_ci(scores - baseline)   # paired: one difference per seed
+        rows.append({"arm": arm, "mean": mean, "low": low, "high": high,
+                     "diff": diff, "diff_low": diff_low, "diff_high": diff_high})
+    return rows
+
+
+def abstract(table):
+    """Return three sentences: what was asked, what was found (with intervals), what it means."""
+    rows = {row["arm"]: row for row in table}
+    base, shifted, copies = rows["baseline"], rows["treatment"], rows["ablation"]
+    verdict = ("raised" if shifted["diff_low"] > 0 else "lowered" if shifted["diff_high"] < 0
+               else "did not detectably change")
+    asked = ("We asked whether adding a one-pixel-shifted copy of every training image changes the test accuracy "
+             "of lesson 04's network on the digits, against the unchanged network and an ablation that adds "
+             "unshifted copies.")
+    found = (f"Shifted copies {verdict} accuracy ({base['mean']:.2f} to {shifted['mean']:.2f} points, difference "
+             f"{shifted['diff']:+.2f}, 95% interval {shifted['diff_low']:.2f} to {shifted['diff_high']:.2f}), while "
+             f"unshifted copies gave {copies['diff']:+.2f} ({copies['diff_low']:.2f} to {copies['diff_high']:.2f}).")
+    meaning = {(True, False): "The gain comes from the shifts rather than from the extra training steps",
+               (True, True): "Unshifted copies help too, so part of the gain may come from the extra training steps",
+               (False, True): "The extra training steps helped and the shifts added no detectable gain",
+               (False, False): "Neither kind of copy made a detectable difference"}
+    limits = ("; this holds for one split and a short recipe, and with few seeds, effects smaller than these "
+              "intervals would go unseen.")
+    return " ".join([asked, found, meaning[shifted["diff_low"] > 0, copies["diff_low"] > 0] + limits])
+
+
+def _words(text) -> int:
+    return len(str(text).split())
+
+
+def _half_width(n, sd=1.0, quantile=0.975):
+    """Return the half-width of a t-interval for a mean of n values with this sd."""
+    return float(stats.t.ppf(quantile, n - 1) * sd / math.sqrt(n))
+
+
+def check_preregistration(fn):
+    plan = fn()
+    call = fn.last_call
+    expect_type(plan, dict, call, f"a dict with the keys {', '.join(FIELDS)}")
+    missing = [field for field in FIELDS if field not in plan]
+    if missing:
+        raise Incorrect(f"`{call}` has no {', '.join(map(repr, missing))}: a plan needs all of {', '.join(FIELDS)}.")
+    for field in ("hypothesis", "metric", "analysis"):
+        text = plan[field]
+        expect_type(text, str, f"{call}[{field!r}]", "a sentence (a string)")
+        if text.strip().lower() == TEMPLATE[field] or "..." in text:
+            raise Incorrect(f"`{call}[{field!r}]` is still the template ({text!r}): write your own.")
+        if _words(text) < 5:
+            raise Incorrect(f"`{call}[{field!r}]` is {text!r}: write a sentence of at least 5 words that "
+                            "someone else could follow without asking you.")
+    if not re.search(r"interval|\bCI\b", plan["analysis"], re.IGNORECASE):
+        raise Incorrect(f"`{call}['analysis']` does not say which interval you will compute; name it (a 95% "
+                        "Student-t interval of the per-seed differences, say), so it cannot be chosen later.")
+    seeds = plan["seeds"]
+    expect_type(seeds, (list, tuple, np.ndarray), f"{call}['seeds']", "a list of whole numbers such as [0, 1, 2, 3, 4]")
+    if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in seeds):
+        raise Incorrect(f"`{call}['seeds']` is {seeds!r}; seeds are whole numbers, such as [0, 1, 2, 3, 4].")
+    if len(set(int(s) for s in seeds)) != len(seeds):
+        raise Incorrect(f"`{call}['seeds']` is {list(seeds)!r}: a seed listed twice is the same run twice, "
+                        "not more evidence. Make them all different.")
+    if len(seeds) < MIN_SEEDS:
+        n = len(seeds)
+        wider = (f"with {n}, a 95% t-interval is {_half_width(n) / _half_width(MIN_SEEDS):.1f} times as wide as "
+                 f"with {MIN_SEEDS} at the same spread" if n >= 2 else "with fewer than 2 there is no interval at all")
+        raise Incorrect(f"`{call}['seeds']` names {n} seed{'s' * (n != 1)}; plan at least {MIN_SEEDS}: {wider}.")
+    return (f"A plan with a hypothesis that can fail, a metric, {len(seeds)} seeds and an interval. Commit it "
+            "(or email it) before you run anything.")
+
+
+def _scores(runs, seeds, call):
+    """Check that runs maps the three arms to one finite score per seed; return them as float arrays."""
+    expect_type(runs, dict, call, f"a dict with the keys {', '.join(map(repr, ARMS))}")
+    missing = [arm for arm in ARMS if arm not in runs]
+    if missing:
+        raise Incorrect(f"`{call}` has no {' or '.join(map(repr, missing))} arm (it has {sorted(map(str, runs))}); "
+                        f"an experiment needs a baseline, a treatment and an ablation, under those names.")
+    scores = {}
+    for arm in ARMS:
+        values = runs[arm]
+        if not isinstance(values, (list, tuple, np.ndarray)) or np.ndim(values) != 1 or len(values) != len(seeds):
+            raise Incorrect(f"`{call}[{arm!r}]` is {describe(values)}; expected a list of {len(seeds)} scores, "
+                            "one per seed.")
+        if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values):
+            raise Incorrect(f"`{call}[{arm!r}]` is {describe(values)}; each score should be a number.")
+        scores[arm] = np.asarray(values, dtype=float)
+        if not np.all(np.isfinite(scores[arm])):
+            raise Incorrect(f"`{call}[{arm!r}]` contains NaN or inf: {scores[arm].tolist()}. Did a run diverge?")
+    return scores
+
+
+def check_run_experiment(fn):
+    both = _scores(fn([0, 1]), [0, 1], fn.last_call)
+    call_both = fn.last_call
+    alone = _scores(fn([1]), [1], fn.last_call)
+    for arm in ARMS:
+        if not np.isclose(alone[arm][0], both[arm][1], rtol=0, atol=1e-9):
+            raise Incorrect(f"Seed 1 gave {arm} {both[arm][1]:.4g} in `{call_both}` but {alone[arm][0]:.4g} in "
+                            f"`{fn.last_call}`: a seed's score depends on which seeds ran before it. Draw every "
+                            "random choice from a generator made from that seed, not one shared across seeds.")
+    if all(both[arm][0] == both[arm][1] for arm in ARMS):
+        raise Incorrect(f"`{call_both}` gives seeds 0 and 1 identical scores in every arm: the seed never reaches "
+                        "the training. Pass it on, as in `mlp.train(..., seed=seed)`.")
+    for arm, other in [("treatment", "baseline"), ("ablation", "baseline"), ("ablation", "treatment")]:
+        if np.array_equal(both[arm], both[other]):
+            raise Incorrect(f"`{call_both}` gives the {arm} exactly the {other}'s scores ({both[arm].tolist()}): "
+                            "is the change applied in that arm, and is the ablation different from the full change?")
+    return ("Three arms, one score per seed, and each seed's scores reproduce on their own: "
+            "the runs are paired and repeatable.")
+
+
+def _run_cases():
+    """Synthetic runs: a seed's luck is shared by its arms (what pairing cancels); arm order varies."""
+    yield {"baseline": [95.22, 96.22, 96.11, 95.55, 94.88], "treatment": [97.55, 97.0, 96.55, 96.55, 96.0],
+           "ablation": [97.55, 97.22, 95.66, 97.11, 96.44]}
+    rng = np.random.default_rng(14)
+    for n, effects in [(8, {"treatment": 0.8, "baseline": 0.0, "ablation": 0.3}),
+                       (10, {"baseline": 0.0, "treatment": 0.1, "ablation": -0.2, "second ablation": 0.05}),
+                       (6, {"ablation": -0.4, "baseline": 0.0, "treatment": -0.9})]:
+        luck = rng.normal(0, 0.7, n)
+        yield {arm: [round(float(v), 2) for v in 95.5 + effect + luck + rng.normal(0, 0.25, n)]
+               for arm, effect in effects.items()}
+
+
+def _as_rows(got, runs, call):
+    """Check that got is one dict per arm, in the order of runs, with numbers under ROW_KEYS; return it."""
+    expect_type(got, (list, tuple), call, "a list of dicts, one row per arm")
+    if len(got) != len(runs):
+        raise Incorrect(f"`{call}` returned {len(got)} rows for {len(runs)} arms; expected one row per arm, "
+                        "the baseline included.")
+    for row in got:
+        if not isinstance(row, dict) or not set(ROW_KEYS) <= set(row):
+            missing = sorted(set(ROW_KEYS) - set(row)) if isinstance(row, dict) else ROW_KEYS
+            raise Incorrect(f"`{call}` returned a row {row!r}; each row is a dict with the keys "
+                            f"{', '.join(ROW_KEYS)} (missing: {', '.join(missing)}).")
+        for key in ROW_KEYS[1:]:
+            if isinstance(row[key], bool) or not isinstance(row[key], (int, float, np.integer, np.floating)):
+                also = " The baseline compared with itself gives 0.0, 0.0, 0.0." if row["arm"] == "baseline" else ""
+                raise Incorrect(f"`{call}` put {row[key]!r} under {key!r} in the row of {row['arm']!r}; "
+                                f"expected a number.{also}")
+    arms = [row["arm"] for row in got]
+    if arms != list(runs):
+        raise Incorrect(f"`{call}` returned rows for {arms}; expected {list(runs)}, in the order of `runs`.")
+    return got
+
+
+def _width_mistakes(n):
+    """Return (ratio of a wrong half-width to the right one, what that mistake is) for n values."""
+    right = _half_width(n)
+    t = stats.t.ppf(0.975, n - 1)
+    return [(1.96 / math.sqrt(n) / right, f"z = 1.96 in place of Student t (with {n} seeds, "
+                                           f"t(0.975, {n - 1}) = {t:.3f})"),
+            (math.sqrt((n - 1) / n), "the population sd (ddof=0) in place of the sample sd (ddof=1)"),
+            (math.sqrt(n), "the sd where the standard error sd / sqrt(n) belongs"),
+            (_half_width(n, quantile=0.95) / right, "the 0.95 quantile of t, a 90% interval; 95% needs 0.975")]
+
+
+def _expect_interval(got, x, call, what):
+    """Raise Incorrect (naming a known mistake when it is one) unless got equals mean_ci(x)."""
+    mean, low, high = mean_ci(x)
+    arr = np.asarray(got, dtype=float)
+    if np.isclose(arr[0], mean, rtol=1e-6, atol=1e-9) and high > low:
+        ratio = (arr[2] - arr[1]) / (high - low)
+        for wrong, reason in _width_mistakes(len(x)):
+            if np.isclose(ratio, wrong, rtol=1e-4):
+                raise Incorrect(f"`{call}` gave {what} the interval ({arr[1]:.4f}, {arr[2]:.4f}); expected "
+                                f"({low:.4f}, {high:.4f}). It is {ratio:.3f} times as wide as it should be: {reason}.")
+    expect_close(arr, (mean, low, high), call, rtol=1e-6, atol=1e-9, what=f"(mean, low, high) for {what}")
+
+
+def _unpaired_half_widths(a, b):
+    """Return the half-widths that treating arms a and b as independent gives: t, pooled, z, and two intervals added."""
+    n, sd_a, sd_b = len(a), np.std(a, ddof=1), np.std(b, ddof=1)
+    spread = math.hypot(sd_a, sd_b)
+    return [_half_width(n, spread), stats.t.ppf(0.975, 2 * n - 2) * spread / math.sqrt(n),
+            1.96 * spread / math.sqrt(n), _half_width(n, sd_a) + _half_width(n, sd_b)]
+
+
+def _expect_difference(got, scores, baseline, call, arm):
+    """Like _expect_interval for the paired difference scores - baseline, spotting a flipped sign or no pairing."""
+    mean, _, _ = mean_ci(scores - baseline)
+    arr = np.asarray(got, dtype=float)
+    what = f"the difference {arm!r} - 'baseline'"
+    if mean != 0 and np.isclose(arr[0], -mean, rtol=1e-6):
+        raise Incorrect(f"`{call}` gave {what} a mean of {arr[0]:.4f}, the negative of {mean:.4f}: subtract the "
+                        "baseline from the arm, so a gain is positive.")
+    if np.isclose(arr[0], mean, rtol=1e-6, atol=1e-9):
+        if any(np.isclose((arr[2] - arr[1]) / 2, half, rtol=1e-4) for half in _unpaired_half_widths(scores, baseline)):
+            raise Incorrect(f"`{call}` gave {what} the interval ({arr[1]:.4f}, {arr[2]:.4f}), built as if the "
+                            "arms were independent. The seeds pair them: take the per-seed differences "
+                            "arm - baseline and put the t-interval on those.")
+    _expect_interval(arr, scores - baseline, call, what)
+
+
+def check_results_table(fn):
+    for runs in _run_cases():
+        rows = _as_rows(fn(copy.deepcopy(runs)), runs, fn.last_call)   # a copy: the check keeps the originals
+        call, baseline = fn.last_call, np.asarray(runs["baseline"], dtype=float)
+        for row in rows:
+            _expect_interval([row["mean"], row["low"], row["high"]], runs[row["arm"]], call, repr(row["arm"]))
+        for row in sorted(rows, key=lambda row: row["arm"] == "baseline"):   # the baseline's own row last
+            scores = np.asarray(runs[row["arm"]], dtype=float)
+            _expect_difference([row["diff"], row["diff_low"], row["diff_high"]], scores, baseline, call, row["arm"])
+    return ("Right means, t-intervals and paired differences on 4 sets of runs, with 5 to 10 seeds "
+            "and 3 or 4 arms.")
+
+
+def _sentences(text):
+    """Return the sentences of text; the full stops of e.g., i.e., vs. and et al. do not end one."""
+    text = re.sub(r"\b(e\.g|i\.e|vs|et al|cf)\.", "x", text.strip(), flags=re.IGNORECASE)
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+def _quotes(text, value) -> bool:
+    """Return whether text contains value rounded to one or more decimals (the sign may be written out)."""
+    return any(abs(float(whole) - abs(value)) <= 0.5 * 10.0 ** -len(decimals) + 1e-9
+               for whole, decimals in re.findall(r"(\d+\.(\d+))", text))
+
+
+def check_abstract(fn):
+    cases = list(_run_cases())
+    for runs in (cases[0], cases[2], cases[3]):   # the treatment gains, is not separated, loses
+        table = results_table(runs)
+        text, call = fn(copy.deepcopy(table)), f"{fn.__name__}(table)"   # the table would swamp the message
+        if isinstance(text, (list, tuple)) and all(isinstance(part, str) for part in text):
+            raise Incorrect(f"`{call}` returned {len(text)} separate strings; join them into one: "
+                            "`' '.join(sentences)`.")
+        expect_type(text, str, call, "the abstract as one string")
+        sentences = _sentences(text)
+        if len(sentences) != 3:
+            listed = " | ".join(s[:40] + ("..." if len(s) > 40 else "") for s in sentences)
+            raise Incorrect(f"`{call}` has {len(sentences)} sentence(s) ({listed or 'empty'}); write exactly 3: "
+                            "what was asked, what was found with numbers, what it means and its limits.")
+        short = [s for s in sentences if _words(s) < 5]
+        if short:
+            raise Incorrect(f"`{call}` has a sentence of under 5 words ({short[0]!r}): each of the three "
+                            "should say something.")
+        if _words(text) > MAX_WORDS:
+            raise Incorrect(f"`{call}` has {_words(text)} words; keep it within {MAX_WORDS}.")
+        treatment = next(row for row in table if row["arm"] == "treatment")
+        for key in ("diff", "diff_low", "diff_high"):
+            if not _quotes(text, treatment[key]):
+                raise Incorrect(f"`{call}` does not quote the treatment's {key} {treatment[key]:.2f} from the "
+                                "table it was given: build the numbers from `table` (with f-strings), so the "
+                                "abstract always matches the results.")
+    return "Three sentences that quote the treatment's difference and its interval, on 3 different tables."
+
+
+def _question(check, hints, references, name, **options):
+    source = "\n\n".join(inspect.getsource(reference) for reference in references)
+    return Question(check, hints=hints, solution=source, name=name, notebook=NOTEBOOK, **options)
+
+
+q1 = _question(check_preregistration, [
+    "Return a dict with (at least) the keys 'hypothesis', 'metric', 'seeds' and 'analysis'; a 'question' key "
+    "is a good idea too.",
+    "Write the hypothesis so that a result could prove it wrong: name the arms and the direction, such as "
+    "'the 95% interval of treatment minus baseline lies above 0'.",
+    "'seeds' is a list of at least 5 different whole numbers; 'analysis' names the interval you will compute.",
+], [preregistration], "q1")
+
+q2 = _question(check_run_experiment, [
+    "Loop over `seeds`; for each seed, train one network per arm with `train_and_score(X_fit, y_fit, seed)` "
+    "and append its score to that arm's list.",
+    "Anything random in an arm (which images to shift, which labels to corrupt) must come from "
+    "`np.random.default_rng(seed)` made inside the loop, so seed 1 gives the same score whichever seeds ran before.",
+    "Return a dict with exactly the keys 'baseline', 'treatment' and 'ablation', each a list with one score per seed.",
+], [run_experiment], "q2", time_limit=60.0)
+
+q3 = _question(check_results_table, [
+    "For each `arm, scores` in `runs.items()`, `mean_ci(scores)` gives (mean, low, high): a 95% Student-t interval.",
+    "The difference is paired: `mean_ci(np.asarray(scores) - np.asarray(runs['baseline']))`, one difference per "
+    "seed. For the baseline itself that is 0.0, 0.0, 0.0.",
+    "Each row is a dict with the keys arm, mean, low, high, diff, diff_low, diff_high, in the order of `runs`.",
+], [results_table], "q3")
+
+q4 = _question(check_abstract, [
+    "Find the treatment's row first: `rows = {row['arm']: row for row in table}`, then `rows['treatment']`.",
+    "Write three sentences as f-strings that fill in the numbers, e.g. `f\"... {t['diff']:+.2f} (95% interval "
+    "{t['diff_low']:.2f} to {t['diff_high']:.2f}) ...\"`, and join them with spaces.",
+    "Sentence 1: what you asked. Sentence 2: what you found, with the difference and its interval. Sentence 3: "
+    "what it means, and its limits (one split, few seeds, a short recipe).",
+], [abstract], "q4")
