@@ -1,0 +1,241 @@
+"""What crosses between the grader and a learner's kernel: data only, as JSON.
+
+Both ends run this module. The grader encodes a check's arguments, the kernel (which gets
+this file's source, not an import) decodes them, calls the learner's function and encodes
+what came back. Nothing from the kernel is ever unpickled or evaluated: `decode` builds
+only None, bool, int, float, str, lists, tuples, dicts, numpy arrays and scalars of plain
+dtypes, numpy random Generators, frozen dataclasses from course.checks modules, and
+`Foreign` stand-ins for anything else (a generator object, a set), which carry a repr.
+"""
+import base64
+import dataclasses
+import importlib
+import json
+import linecache
+import signal
+
+import numpy as np
+
+PLAIN_KINDS = "biufcUSmM"  # numpy dtype kinds that hold no Python objects
+BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+MAX_DEPTH = 64
+MAX_REPLY = 16 << 20  # characters of JSON a reply may have
+
+
+class Foreign:
+    """A value the learner returned that is not data (a generator, a set): only its repr travels."""
+
+    def __init__(self, type_name: str, text: str):
+        self.type_name, self.text = str(type_name), str(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _array(value, tag: str) -> dict:
+    data = np.ascontiguousarray(value)
+    if data.dtype.kind not in PLAIN_KINDS:
+        raise TypeError(f"a numpy {tag} of dtype {data.dtype} (not plain data)")
+    return {"t": tag, "dtype": data.dtype.str, "shape": list(data.shape),
+            "b64": base64.b64encode(data.tobytes()).decode("ascii")}
+
+
+def encode(value, strict: bool = True, depth: int = 0):
+    """Return `value` as JSON-ready data; non-data raises TypeError, or becomes Foreign unless strict."""
+    if depth > MAX_DEPTH:
+        raise TypeError("a value nested more than 64 levels deep")
+    if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
+        return value
+    if isinstance(value, Foreign):
+        return {"t": "foreign", "type": value.type_name, "repr": value.text}
+    inner = (lambda item: encode(item, strict, depth + 1))
+    try:
+        if isinstance(value, (np.ndarray, np.generic)):
+            return _array(value, "ndarray" if isinstance(value, np.ndarray) else "scalar")
+        if isinstance(value, (int, float)):  # subclasses, e.g. an IntEnum
+            return float(value) if isinstance(value, float) else int(value)
+        if isinstance(value, (list, tuple)):
+            return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [inner(item) for item in value]}
+        if isinstance(value, dict):
+            return {"t": "dict", "v": [[inner(k), inner(v)] for k, v in value.items()]}
+        if isinstance(value, np.random.Generator):
+            return {"t": "generator", "state": inner(value.bit_generator.state)}
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            cls = type(value)
+            fields = [[f.name, inner(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init]
+            return {"t": "dataclass", "module": cls.__module__, "name": cls.__qualname__, "fields": fields}
+        raise TypeError(f"a {type(value).__name__}")
+    except TypeError:
+        if strict:
+            raise
+        return {"t": "foreign", "type": type(value).__name__, "repr": _short_repr(value)}
+
+
+def _short_str(exc: BaseException) -> str:
+    try:
+        return str(exc)[:500]
+    except Exception:  # an exception class of the learner's with a broken __str__
+        return ""
+
+
+def _short_repr(value) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a learner's __repr__ may itself be broken
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _from_array(obj: dict):
+    dtype = np.dtype(str(obj["dtype"]))
+    if dtype.kind not in PLAIN_KINDS or dtype.hasobject:
+        raise ValueError(f"dtype {dtype} is not plain data")
+    shape = tuple(int(n) for n in obj["shape"])
+    data = np.frombuffer(base64.b64decode(obj["b64"], validate=True), dtype=dtype)
+    if obj["t"] == "scalar":
+        return data.reshape(()).copy()[()]
+    return data.reshape(shape).copy()
+
+
+def _from_generator(state: dict):
+    name = state.get("bit_generator")
+    if name not in BIT_GENERATORS:
+        raise ValueError(f"unknown bit generator {name!r}")
+    bit_generator = getattr(np.random, name)()
+    bit_generator.state = state
+    return np.random.Generator(bit_generator)
+
+
+def _from_dataclass(obj: dict, fields: dict):
+    module, name = str(obj["module"]), str(obj["name"])
+    # Only the course's own checker modules: a name from the kernel must not pick what we import.
+    if not module.startswith("course.checks.") or not name.isidentifier():
+        raise ValueError(f"{module}.{name} is not a dataclass from a course.checks module")
+    cls = getattr(importlib.import_module(module), name)
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise ValueError(f"{module}.{name} is not a dataclass")
+    return cls(**fields)
+
+
+def decode(obj, depth: int = 0):
+    """Return the value `obj` (from `encode`) stands for; anything else raises ValueError."""
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deeply")
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if not isinstance(obj, dict) or not isinstance(obj.get("t"), str):
+        raise ValueError(f"unexpected {type(obj).__name__} in the data")
+    tag, inner = obj["t"], (lambda item: decode(item, depth + 1))
+    if tag in ("list", "tuple"):
+        items = [inner(item) for item in obj["v"]]
+        return items if tag == "list" else tuple(items)
+    if tag == "dict":
+        return {inner(k): inner(v) for k, v in obj["v"]}
+    if tag in ("ndarray", "scalar"):
+        return _from_array(obj)
+    if tag == "generator":
+        return _from_generator(inner(obj["state"]))
+    if tag == "dataclass":
+        return _from_dataclass(obj, {str(k): inner(v) for k, v in obj["fields"]})
+    if tag == "foreign":
+        return Foreign(obj["type"], obj["repr"])
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def loads(text: str):
+    """Decode JSON text from the other end, with every failure as ValueError."""
+    try:
+        return decode(json.loads(text))
+    except (TypeError, KeyError, AttributeError, RecursionError, OverflowError) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}") from None
+
+
+# --- the kernel's end ---------------------------------------------------------------
+# The grader sends `find(...)` and `call(...)` as code and reads `reply` afterwards.
+
+reply = ""
+
+
+class _TimeUp(BaseException):
+    """Raised in learner code when its time is up (BaseException: `except Exception` cannot catch it)."""
+
+
+def _namespace() -> dict:
+    import __main__
+
+    shell = getattr(__main__, "get_ipython", lambda: None)()
+    return shell.user_ns if shell is not None else vars(__main__)
+
+
+def _parameters(fn) -> list:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [[p.name, int(p.kind), p.default is not p.empty] for p in params]
+
+
+def find(names_json: str) -> None:
+    """Set `reply` to what the first defined name of `names_json` holds: a function or a value."""
+    global reply
+    found = {"kind": "missing"}
+    for name in json.loads(names_json):
+        if name in _namespace():
+            value = _namespace()[name]
+            found = ({"kind": "function", "name": name, "params": _parameters(value)} if callable(value)
+                     else {"kind": "value", "name": name, "value": encode(value, strict=False)})
+            break
+    reply = _dump(found)
+
+
+def _where(exc: BaseException, fn) -> str:
+    filename = getattr(getattr(fn, "__code__", None), "co_filename", None)
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        found = tb if tb.tb_frame.f_code.co_filename == filename else found
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    line = linecache.getline(filename, found.tb_lineno).strip()
+    return f" at line {found.tb_lineno}" + (f": `{line}`" if line else "")
+
+
+def _on_alarm(signum, frame):
+    raise _TimeUp()
+
+
+def _run(fn, args, kwargs, seconds: float) -> dict:
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return {"kind": "value", "value": encode(fn(*args, **kwargs), strict=False)}
+    except NotImplementedError:
+        return {"kind": "not_attempted"}
+    except (_TimeUp, KeyboardInterrupt):
+        return {"kind": "timeout"}
+    except SystemExit as exc:
+        return {"kind": "exit", "code": _short_repr(exc.code)}
+    except BaseException as exc:
+        return {"kind": "raised", "type": type(exc).__name__, "message": _short_str(exc), "where": _where(exc, fn)}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def call(request_json: str) -> None:
+    """Run one call the grader asked for; set `reply` to its result or what went wrong."""
+    global reply
+    request = json.loads(request_json)
+    fn = _namespace().get(request["name"])
+    if not callable(fn):
+        reply = _dump({"kind": "missing"})
+        return
+    args, kwargs = decode(request["args"]), decode(request["kwargs"])
+    reply = _dump(_run(fn, args, kwargs, float(request["seconds"])))
+
+
+def _dump(result: dict) -> str:
+    text = json.dumps(result)
+    return text if len(text) <= MAX_REPLY else json.dumps({"kind": "too_big", "size": len(text)})

@@ -1,0 +1,143 @@
+"""Does only data cross between grader and kernel, and does the kernel's end report every outcome?"""
+import dataclasses
+import json
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from course.instructor import wire
+
+
+def roundtrip(value):
+    return wire.loads(json.dumps(wire.encode(value)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Square:
+    scale: float
+
+    def __call__(self, x):
+        return self.scale * x * x
+
+
+@pytest.fixture
+def checker_module(monkeypatch):
+    """A stand-in course.checks module holding a frozen dataclass, as a checker would define one."""
+    module = types.ModuleType("course.checks.nb99_fake")
+    module.Square = Square
+    monkeypatch.setattr(Square, "__module__", module.__name__)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "text", [1, (2, 3)], {"a": [1.5], (1, 2): None},
+    np.arange(6, dtype=np.int32).reshape(2, 3), np.array([True, False]), np.float32(1.5), np.int64(7),
+    np.array(["ab", "c"]), np.zeros((0, 3)),
+])
+def test_does_every_kind_of_data_come_back_equal_and_of_the_same_type(value):
+    back = roundtrip(value)
+    assert type(back) is type(value)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and np.array_equal(back, value) and back.flags.writeable
+    else:
+        assert back == value
+
+
+def test_does_a_random_generator_travel_as_its_state():
+    rng = np.random.default_rng(5)
+    back = roundtrip(rng)
+    assert np.array_equal(back.random(4), rng.random(4))
+
+
+def test_is_a_checkers_frozen_dataclass_rebuilt_from_its_class_and_fields(checker_module):
+    back = roundtrip(Square(2.0))
+    assert back == Square(2.0) and back(3.0) == 18.0
+
+
+def test_is_a_dataclass_from_outside_course_checks_refused():
+    payload = {"t": "dataclass", "module": "os", "name": "system", "fields": []}
+    with pytest.raises(ValueError, match="not a dataclass from a course.checks module"):
+        wire.decode(payload)
+
+
+@pytest.mark.parametrize("payload, words", [
+    ({"t": "ndarray", "dtype": "|O", "shape": [1], "b64": "AAAAAAAAAAA="}, "not plain data"),
+    ({"t": "pickle", "v": "gASVAAAA"}, "unknown tag"),
+    ({"t": "generator", "state": {"t": "dict", "v": [["bit_generator", "os.system"]]}}, "unknown bit generator"),
+    ([1, 2], "unexpected list"),
+    ({"t": "ndarray", "dtype": "<f8", "shape": [3], "b64": "AAAA"}, "buffer size"),
+])
+def test_is_anything_but_plain_data_refused(payload, words):
+    with pytest.raises(ValueError, match=words):
+        wire.loads(json.dumps(payload))
+
+
+def test_does_a_non_data_result_become_a_foreign_stand_in_with_its_repr():
+    back = wire.decode(wire.encode((x for x in []), strict=False))
+    assert isinstance(back, wire.Foreign) and repr(back).startswith("<generator object")
+
+
+def test_does_the_grader_refuse_to_send_non_data():
+    with pytest.raises(TypeError):
+        wire.encode({1, 2})
+
+
+# --- the kernel's end, run here with a plain dict as the learner's namespace ---------
+
+@pytest.fixture
+def namespace(monkeypatch):
+    names = {}
+    monkeypatch.setattr(wire, "_namespace", lambda: names)
+    return names
+
+
+def call(name, *args, seconds=1.0):
+    wire.call(json.dumps({"name": name, "args": wire.encode(list(args)), "kwargs": wire.encode({}),
+                          "seconds": seconds}))
+    return json.loads(wire.reply)
+
+
+def loop_forever(x):
+    while True:
+        pass
+
+
+def stub(x):
+    raise NotImplementedError()
+
+
+def broken(x):
+    return [1, 2][x]
+
+
+@pytest.mark.parametrize("fn, kind", [
+    (lambda x: x * 2, "value"), (stub, "not_attempted"), (loop_forever, "timeout"),
+    (lambda x: sys.exit(2), "exit"), (broken, "raised"),
+])
+def test_does_each_outcome_of_a_learner_call_become_a_reply(namespace, fn, kind):
+    namespace["answer"] = fn
+    assert call("answer", 5, seconds=0.3)["kind"] == kind
+
+
+def test_does_an_exception_reply_say_where_in_the_learners_code(namespace):
+    namespace["answer"] = broken
+    reply = call("answer", 5)
+    assert reply["type"] == "IndexError" and "`return [1, 2][x]`" in reply["where"]
+
+
+def test_is_a_missing_name_reported_and_the_first_defined_name_found(namespace):
+    assert call("answer", 1)["kind"] == "missing"
+    namespace["mine"] = lambda y_true, k=3: None
+    wire.find(json.dumps(["answer", "mine"]))
+    found = json.loads(wire.reply)
+    assert found["kind"] == "function" and found["name"] == "mine"
+    assert [p[0] for p in found["params"]] == ["y_true", "k"]
+
+
+def test_is_an_oversized_reply_replaced_by_its_size(namespace, monkeypatch):
+    monkeypatch.setattr(wire, "MAX_REPLY", 100)
+    namespace["answer"] = lambda x: "x" * 1000
+    assert call("answer", 1) == {"kind": "too_big", "size": pytest.approx(1030, abs=30)}
