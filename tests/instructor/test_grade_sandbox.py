@@ -1,0 +1,132 @@
+"""Does a grading kernel really run inside its limits: hidden folders, read-only files, no network, no powers?
+
+Each question is asked of kernels made both ways: forked from the warm factory and started afresh.
+"""
+import json
+import os
+
+import pytest
+
+from course.data import ROOT
+from course.instructor.kernels import isolation_works, supported
+from course.instructor.sandbox import Limits, Sandbox
+from course.instructor.setup import warm_factory
+
+HIDDEN = ROOT / "tests" / "instructor" / "submissions"
+PROBE = f"""
+import ctypes, json, os, resource, socket
+facts = {{"hidden": os.listdir({str(HIDDEN)!r}) if os.path.isdir({str(HIDDEN)!r}) else None,
+          "memory": resource.getrlimit(resource.RLIMIT_AS)[0] >> 20, "env": sorted(os.environ),
+          "cwd": os.listdir("."), "pids": len([p for p in os.listdir("/proc") if p.isdigit()])}}
+try:  # only tried where it must fail: a plain kernel really could write there
+    if ISOLATED:
+        open({str(ROOT / "written-by-a-kernel")!r}, "w")
+    facts["write"] = "allowed"
+except OSError as exc:
+    facts["write"] = exc.strerror
+try:
+    socket.create_connection(("127.0.0.1", 9), timeout=1)
+    facts["network"] = "connected"
+except OSError as exc:
+    facts["network"] = exc.strerror
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+facts["capabilities"] = status["CapEff"].strip()
+facts["unmount"] = ctypes.CDLL(None).umount2({str(HIDDEN).encode()!r}, 2)
+print(json.dumps(facts))
+"""
+
+
+def probe(isolate: bool, factory) -> dict:
+    """Start a sandboxed kernel that hides the fixture submissions and report what it could see and do."""
+    sandbox = Sandbox(Limits(memory_mb=1024), hide=[str(HIDDEN)], isolate=isolate, factory=factory)
+    try:
+        sandbox.start()
+        outputs, late = sandbox.run_cell(f"ISOLATED = {isolate}\n" + PROBE, 20)
+    finally:
+        sandbox.close()
+    assert not late and outputs[0].output_type == "stream", outputs
+    return json.loads(outputs[0].text)
+
+
+@pytest.fixture(scope="module")
+def factory():
+    if not supported():
+        pytest.skip("kernels are forked only on Linux")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # Set before the factory starts: a secret in the grader's environment must not reach kernels.
+        monkeypatch.setenv("COURSE_GRADER_SECRET", "instructor-token")
+        made, why = warm_factory(["numpy"])
+    assert made is not None, why
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="module", params=["forked", "fresh"])
+def made(request):
+    """How the kernel was made: forked from the warm factory, or started afresh."""
+    return request.getfixturevalue("factory") if request.param == "forked" else None
+
+
+@pytest.fixture(scope="module")
+def isolated(made):
+    if not isolation_works():
+        pytest.skip("no Linux user namespaces on this machine")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("COURSE_GRADER_SECRET", "instructor-token")
+        return probe(True, made)
+
+
+@pytest.fixture(scope="module")
+def plain(made):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("COURSE_GRADER_SECRET", "instructor-token")
+        return probe(False, made)
+
+
+def test_is_a_folder_to_hide_empty_inside_the_kernel(isolated):
+    assert isolated["hidden"] == [] and os.listdir(HIDDEN)
+
+
+def test_is_the_rest_of_the_file_system_read_only(isolated):
+    assert isolated["write"] == "Read-only file system"
+    assert not (ROOT / "written-by-a-kernel").exists()
+
+
+def test_has_the_kernel_no_network(isolated):
+    assert isolated["network"] == "Network is unreachable"
+
+
+def test_does_the_kernel_see_only_its_own_processes(isolated):
+    assert isolated["pids"] <= 3
+
+
+def test_has_the_kernel_no_capabilities_to_undo_its_limits(isolated):
+    assert int(isolated["capabilities"], 16) == 0 and isolated["unmount"] == -1
+
+
+def assert_limited_clean_and_alone(facts):
+    assert facts["memory"] == 1024
+    assert "COURSE_GRADER_SECRET" not in facts["env"] and "HOME" in facts["env"]
+    assert facts["cwd"] == []
+
+
+def test_does_an_isolated_kernel_get_the_memory_limit_a_clean_environment_and_an_own_folder(isolated):
+    assert_limited_clean_and_alone(isolated)
+
+
+def test_does_a_plain_kernel_get_the_memory_limit_a_clean_environment_and_an_own_folder(plain):
+    assert_limited_clean_and_alone(plain)
+
+
+def test_does_each_forked_kernel_start_clean_whatever_an_earlier_one_did(factory):
+    seen = []
+    for source in ("import numpy; numpy.left_behind = 'by a notebook'; print('set')",
+                   "import numpy; print(getattr(numpy, 'left_behind', 'clean'))"):
+        sandbox = Sandbox(Limits(memory_mb=1024), hide=[], isolate=False, factory=factory)
+        try:
+            sandbox.start()
+            outputs, _ = sandbox.run_cell(source, 20)
+        finally:
+            sandbox.close()
+        seen.append(outputs[0].text.strip())
+    assert seen == ["set", "clean"]
