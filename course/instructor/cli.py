@@ -1,7 +1,8 @@
-"""The `course` command: `course exercises [--check]`, `course execute PATHS`, `course bench`."""
+"""The `course` command: `course exercises [--check]`, `course execute PATHS`, `course bench`, `course grade`."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -46,6 +47,49 @@ def cmd_bench(args) -> int:
     return bench(args.root, with_tests=not args.no_tests)
 
 
+def cmd_grade(args) -> int:
+    from course.instructor.gradebook import CannotGrade, Plan, grade_class
+    from course.instructor.sandbox import Limits
+
+    limits = Limits(cell_seconds=args.timeout, notebook_seconds=4 * args.timeout, memory_mb=args.memory)
+    plan = Plan(args.submissions, args.out, args.feedback, limits, args.jobs)
+    try:
+        return grade_class(plan, args.root)
+    except CannotGrade as exc:
+        print(f"course grade: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("course grade: interrupted; no gradebook written", file=sys.stderr)
+        return 130
+
+
+def _one_line_error(name: str):
+    """Return an argparse error handler that prints one line (not the usage) and exits 2."""
+    def error(message: str):
+        print(f"course {name}: {message} (see `course {name} --help`)", file=sys.stderr)
+        sys.exit(2)
+    return error
+
+
+def add_grade(sub) -> None:
+    """Add `course grade SUBMISSIONS --out CSV [--feedback DIR] [--timeout S] [--jobs N] [--memory MB]`."""
+    grade = sub.add_parser("grade", help="grade a class's exercise notebooks into a gradebook",
+                           description="Grade SUBMISSIONS/<student>/<NN-topic>.ipynb in sandboxed kernels.")
+    grade.error = _one_line_error("grade")
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="one folder per student")
+    grade.add_argument("--out", type=Path, required=True, metavar="CSV", help="the gradebook to write")
+    grade.add_argument("--feedback", type=Path, metavar="DIR", help="write DIR/<student>/<NN-topic>.html")
+    grade.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                       help="seconds a cell may run (default 30); a notebook's cells get 4 times that in all, "
+                       "and its checks as much again")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="notebooks graded at once (default: one per CPU core)")
+    grade.add_argument("--memory", type=int, default=2048, metavar="MB",
+                       help="memory limit per kernel, at least 1024 (default 2048)")
+    grade.add_argument("--root", type=Path, default=_default_root(), help="the course folder (with exercises/)")
+    grade.set_defaults(run=cmd_grade)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="course", description="Tools for the course's maintainers and instructors.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -61,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--root", type=Path, default=_default_root())
     bench.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
     bench.set_defaults(run=cmd_bench)
+    add_grade(sub)
     return p
 
 
