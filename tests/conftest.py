@@ -12,3 +12,7 @@ def progress_file(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROGRESS", str(path))
     monkeypatch.delenv("COURSE_EXPECT_STATUS", raising=False)
     return path
+
+# Notebooks under tests/ are fixtures (generator defects, grader submissions), not lessons:
+# keep nbval from collecting them when the suite runs with --nbval.
+collect_ignore_glob = ["**/*.ipynb"]
