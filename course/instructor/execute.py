@@ -87,7 +87,7 @@ def execute_in_place(path: Path, timeout: int = 120) -> tuple[float, str]:
 
 def bench(root: Path, with_tests: bool = True) -> int:
     """Print a table of every notebook's execution time, then the test suite's wall time."""
-    print(f"{'notebook':<48} {'cells s':>8} {'with kernel s':>14}")
+    print(f"{'notebook':<54} {'cells s':>8} {'with kernel s':>14}")
     total_cells = total_all = 0.0
     failed = 0
     for folder in FOLDERS:
@@ -96,12 +96,12 @@ def bench(root: Path, with_tests: bool = True) -> int:
             try:
                 cells, everything = run(nb, path.parent.resolve())
             except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-                print(f"{folder + '/' + path.name:<48} FAILED: {type(exc).__name__}")
+                print(f"{folder + '/' + path.name:<54} FAILED: {type(exc).__name__}")
                 failed += 1
                 continue
             total_cells, total_all = total_cells + cells, total_all + everything
-            print(f"{folder + '/' + path.name:<48} {cells:>8.2f} {everything:>14.2f}")
-    print(f"{'total':<48} {total_cells:>8.2f} {total_all:>14.2f}")
+            print(f"{folder + '/' + path.name:<54} {cells:>8.2f} {everything:>14.2f}")
+    print(f"{'total':<54} {total_cells:>8.2f} {total_all:>14.2f}")
     if with_tests:
         start = time.perf_counter()
         code = subprocess.call(["make", "-s", "test"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
