@@ -128,11 +128,11 @@ def _chain():
     return T, R
 
 
-def frozen_lake_model():
-    """Return T and R of Gymnasium's slippery FrozenLake-v1 (4x4)."""
+def frozen_lake_model(is_slippery: bool = True):
+    """Return T and R of Gymnasium's FrozenLake-v1 (4x4), slippery unless told otherwise."""
     import gymnasium as gym
 
-    P = gym.make("FrozenLake-v1", is_slippery=True).unwrapped.P
+    P = gym.make("FrozenLake-v1", is_slippery=is_slippery).unwrapped.P
     T, R = np.zeros((16, 4, 16)), np.zeros((16, 4))
     for s in range(16):
         for a in range(4):

@@ -15,18 +15,7 @@ TERMINAL = np.isin(DESC.ravel(), ["H", "G"])
 T, R = frozen_lake_model()
 
 
-def steady_model():
-    P = gym.make("FrozenLake-v1", is_slippery=False).unwrapped.P
-    T, R = np.zeros((16, 4, 16)), np.zeros((16, 4))
-    for s in range(16):
-        for a in range(4):
-            for prob, s_next, reward, _ in P[s][a]:
-                T[s, a, s_next] += prob
-                R[s, a] += prob * reward
-    return T, R
-
-
-T_STEADY, R_STEADY = steady_model()
+T_STEADY, R_STEADY = frozen_lake_model(is_slippery=False)
 
 
 def test_does_the_map_show_every_tile_its_number_and_labelled_axes():
