@@ -164,6 +164,9 @@ class _SelfCheck:
         header = widgets.HTML(f"<b>Self-check</b> <i>({KINDS[spec['kind']]})</i><br>{markup(spec['prompt'])}")
         controls = widgets.HBox([self.button, self.reveal])
         self.widget = widgets.VBox([header, *self._inputs(), controls, self.feedback])
+        # Classes for styling and for the browser tests, which find a question by its id.
+        self.widget.add_class("course-selfcheck")
+        self.widget.add_class(f"course-q-{self.id}")
 
     def submit(self, answer) -> Feedback:
         """Judge `answer`, show the verdict in the widget, record it, and return it."""

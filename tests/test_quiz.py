@@ -136,3 +136,10 @@ def test_are_attempts_counted(bank, progress_file):
 @pytest.mark.parametrize("text, value", [("0.25", 0.25), ("25%", 0.25), ("1/4", 0.25), (" −2e-3 ", -0.002)])
 def test_are_common_ways_of_writing_a_number_read(text, value):
     assert parse_number(text) == pytest.approx(value)
+
+
+def test_can_a_page_find_each_question_by_its_id(bank):
+    # The browser tests (tests/browser) and any styling locate a question by these classes.
+    for question_id in ("pick-one", "pick-many", "a-number"):
+        classes = bank.ask(question_id).widget._dom_classes
+        assert {"course-selfcheck", f"course-q-{question_id}"} <= set(classes)
