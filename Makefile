@@ -26,7 +26,7 @@ help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv the first time)"
 	@echo "make test       unit tests, every notebook under nbval, exercises in sync"
 	@echo "make bench      time every notebook and the test suite"
-	@echo "make test-browser  click through lesson 00 in JupyterLab with Chromium (opt-in)"
+	@echo "make test-browser  only the browser tests: every notebook clicked through in JupyterLab"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make execute    re-execute lessons and solutions in place, then regenerate exercises"
 
@@ -50,22 +50,32 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# Offline: no news feed, no update check, no extension manager that asks PyPI.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.extension_manager=readonly
+# More options for JupyterLab, e.g. make lab LAB_ARGS=--port=9999
+LAB_ARGS ?=
+
 lab: $(VENV)/.installed
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/$(FIRST) $(NO_BROWSER) $(AS_ROOT)
+		--LabApp.default_url=/lab/tree/$(FIRST) $(LAB_OFFLINE) $(NO_BROWSER) $(AS_ROOT) $(LAB_ARGS)
 
-# Two runs, each spread over the CPU cores by whole files (--dist loadfile: a notebook's
-# cells must share one kernel): unit tests with lessons and solutions under strict nbval,
-# then the exercises under nbval-lax, where every check must say "not attempted".
+# Three runs. The first two spread over the CPU cores by whole files (--dist loadfile: a
+# notebook's cells must share one kernel): unit tests with lessons and solutions under
+# strict nbval, then the exercises under nbval-lax, where every check must say "not
+# attempted". The third is the browser suite (test-browser).
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		tests notebooks solutions
+		--ignore=tests/browser tests notebooks solutions
 	COURSE_EXPECT_STATUS=not_attempted $(BIN)/python -m pytest $(NBVAL) $(PARALLEL) --nbval-lax exercises
+	$(MAKE) --no-print-directory test-browser
 
-# Opt-in: drives JupyterLab in Debian's Chromium (apt install chromium); never downloads a browser.
+# Every lesson and exercise clicked through in JupyterLab, in Debian's Chromium
+# (apt-get install chromium; a browser is never downloaded), plus `make lab` and the HTML
+# export. Without Chromium the browser tests skip; with CI=true they fail instead.
+# Two workers, test by test: each has its own JupyterLab and browser.
 test-browser: $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check playwright
-	COURSE_BROWSER=1 $(BIN)/python -m pytest -q tests/browser
+	$(BIN)/python -m pytest -p no:cacheprovider -q -rs -n 2 --dist load tests/browser
 
 bench: $(VENV)/.installed-test
 	$(BIN)/course bench

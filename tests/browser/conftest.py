@@ -1,0 +1,103 @@
+"""Fixtures for the browser suite: one JupyterLab on a temporary copy of the course, one
+headless Chromium, a fresh browser context per test, and the kernels shut down after each.
+
+Without Chromium (or the playwright package) these tests skip with one line; with CI=true
+they fail instead, so CI cannot pass without having clicked through the course.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from course.data import ROOT
+from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, copy_course, require_browser, start_lab, stop
+
+ARTIFACTS = Path(os.environ.get("COURSE_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
+TIMINGS: dict[str, tuple[float, float]] = {}  # notebook -> (seconds in total, seconds running cells)
+
+
+@pytest.fixture(scope="session")
+def playwright_api():
+    return require_browser()
+
+
+@pytest.fixture(scope="session")
+def lab(playwright_api, tmp_path_factory):
+    root = copy_course(ROOT, tmp_path_factory.mktemp("course"))
+    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
+    yield server
+    stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api):
+    with playwright_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    """One browser context for the session: JupyterLab's scripts load from its cache after the first page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, lab, request):
+    """A new page (tab); on failure a screenshot is kept; kernels are shut down after."""
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.crashes = []
+    page.on("pageerror", lambda error: page.crashes.append(str(error)))
+    yield page
+    if getattr(request.node, "outcome_failed", False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"))
+    page.close()
+    lab.shut_down_kernels()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.outcome_failed = True
+    return report
+
+
+@pytest.fixture
+def timer(request):
+    """Seconds for the notebook under test: in all, and running its cells (the test fills in name and cells)."""
+    start = time.monotonic()
+    record = {}
+    yield record
+    if "cells" in record:  # user_properties travel with the report, also from xdist workers
+        request.node.user_properties.append(("browser_seconds", (record["name"], time.monotonic() - start,
+                                                                  record["cells"])))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "teardown":
+        for key, (name, total, cells) in (p for p in report.user_properties if p[0] == "browser_seconds"):
+            TIMINGS[name] = (total, cells)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not TIMINGS:
+        return
+    width = max(len(name) for name in TIMINGS) + 2
+    lines = [f"{'notebook':<{width}} {'total s':>8} {'cells s':>8}"]
+    lines += [f"{name:<{width}} {total:8.1f} {cells:8.1f}" for name, (total, cells) in sorted(TIMINGS.items())]
+    lines.append(f"{'sum over ' + str(len(TIMINGS)) + ' notebooks':<{width}} "
+                 f"{sum(t for t, _ in TIMINGS.values()):8.1f} {sum(c for _, c in TIMINGS.values()):8.1f}")
+    terminalreporter.write_sep("-", "seconds per notebook in JupyterLab (total: open, run all, answer a question)")
+    for line in lines:
+        terminalreporter.write_line(line)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "timings.txt").write_text("\n".join(lines) + "\n")

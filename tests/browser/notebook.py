@@ -1,0 +1,138 @@
+"""Drive a notebook in JupyterLab the way a learner does: menus, checkboxes, buttons.
+
+Every wait here has a deadline and every failure says what the page showed, so a
+broken lesson reads as "cell 12 shows an error: ..." rather than as a timeout.
+"""
+from __future__ import annotations
+
+import re
+import time
+
+from course.quiz import LETTERS
+
+# The notebook on show (a restored workspace could keep others open in hidden tabs).
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+PROMPTS = f"[...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt')]"
+INDICATORS = "[...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')]"
+# The status bar reads "<kernel name> | Idle" once the page is connected to a running kernel.
+KERNEL_READY = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+  .some(e => /\\| Idle$/.test(e.textContent.trim()) && !e.textContent.includes('No Kernel'))"""
+CLEARED = f"() => {{ const p = {PROMPTS}; return p.length > 0 && p.every(e => !/[0-9*]/.test(e.textContent)); }}"
+STARTED = f"() => {PROMPTS}.some(e => /[0-9*]/.test(e.textContent))"
+FINISHED = (f"() => !{PROMPTS}.some(e => e.textContent.includes('*')) && "
+            f"{INDICATORS}.every(e => e.dataset.status === 'idle')")
+# What a learner would read as broken, cell by cell (numbered as JupyterLab shows them, from 1).
+PROBLEMS = """(notebook) => {
+  const problems = [];
+  document.querySelectorAll(notebook + ' .jp-Cell').forEach((cell, i) => {
+    const where = 'cell ' + (i + 1);
+    const prompt = cell.querySelector('.jp-CodeCell .jp-InputArea-prompt');
+    if (prompt && !/[0-9]/.test(prompt.textContent)) problems.push(where + ' did not run');
+    cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        .forEach(o => problems.push(where + ' shows an error or warning: ' + o.innerText.slice(-800)));
+    if (/Error displaying widget|model not found/i.test(cell.innerText))
+      problems.push(where + ' shows a broken widget: ' + cell.innerText.slice(0, 300));
+  });
+  return problems;
+}"""
+
+
+def squash(text: str) -> str:
+    """Text as a reader sees it: no backticks (they become code font), single spaces."""
+    return " ".join(text.replace("`", "").split())
+
+
+def open_notebook(page, lab, path: str, cells: int, timeout: float = 60.0) -> None:
+    """Load JupyterLab on a notebook; return once all `cells` show and its kernel is ready.
+
+    The toolbar's indicator says idle before any kernel exists, and cells run then open a
+    "Select Kernel" dialog, so readiness is asked of the server and of the status bar.
+    """
+    page.goto(lab.url(f"lab/tree/{path}") + "&reset")  # reset: this notebook alone, no restored tabs
+    deadline = time.monotonic() + timeout
+    page.wait_for_function(f"() => document.querySelectorAll('{NOTEBOOK} .jp-Cell').length === {cells}",
+                           timeout=timeout * 1000)
+    while not any(s["path"] == path and s["kernel"]["execution_state"] == "idle" for s in lab.api("sessions")):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no idle kernel for {path} after {timeout:.0f} s: {lab.api('sessions')}")
+        time.sleep(0.2)
+    page.wait_for_function(KERNEL_READY, timeout=max(1.0, deadline - time.monotonic()) * 1000)
+
+
+def use_menu(page, menu: str, item: str) -> None:
+    """Open a menu-bar menu and choose an item, as a mouse would (hover, then click)."""
+    page.locator(f".lm-MenuBar-itemLabel:text-is('{menu}')").click()
+    entry = page.locator(f".lm-Menu-content > li.lm-Menu-item:has(.lm-Menu-itemLabel:text-is('{item}'))")
+    entry.hover()
+    page.wait_for_function("() => !!document.querySelector('.lm-Menu-item.lm-mod-active')", timeout=5000)
+    entry.click()
+
+
+def run_all(page, timeout: float) -> float:
+    """Clear every output, run all cells, wait until the kernel is idle; return the seconds it took."""
+    for attempt in range(2):  # a menu clicked while the page is still settling can be missed
+        use_menu(page, "Edit", "Clear Outputs of All Cells")
+        try:
+            page.wait_for_function(CLEARED, timeout=3000)
+            break
+        except Exception:
+            if attempt:
+                raise AssertionError("Edit > Clear Outputs of All Cells left the execution counts in place")
+    start = time.monotonic()
+    for attempt in range(2):
+        use_menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function(STARTED, timeout=5000)
+            break
+        except Exception:
+            if attempt:
+                raise AssertionError("Run > Run All Cells did not start any cell")
+    try:
+        page.wait_for_function(FINISHED, timeout=timeout * 1000, polling=100)
+    except Exception:
+        raise AssertionError(f"the notebook was still running after {timeout:.0f} s") from None
+    return time.monotonic() - start
+
+
+def problems(page) -> list[str]:
+    return page.evaluate(PROBLEMS, NOTEBOOK)
+
+
+def quiz_ids(source: str) -> list[str]:
+    """The self-check ids a notebook asks, in order (`quiz.ask("id")`)."""
+    return re.findall(r"""\.ask\(\s*["']([a-z0-9-]+)["']""", source)
+
+
+def answer_wrong_then_right(page, spec: dict) -> str:
+    """Tick a wrong choice and Check (its explanation must show), then the right ones (must be confirmed).
+
+    Returns the right answer's feedback text.
+    """
+    quiz = page.locator(f"{NOTEBOOK} .course-q-{spec['id']}")
+    quiz.scroll_into_view_if_needed()
+    boxes = quiz.locator("input[type=checkbox]")
+    choices = spec["choices"]
+    assert boxes.count() == len(choices), f"{spec['id']}: {boxes.count()} boxes for {len(choices)} choices"
+    wrong = next(i for i, c in enumerate(choices) if not c["correct"])
+    right = [i for i, c in enumerate(choices) if c["correct"]]
+
+    boxes.nth(wrong).check()
+    quiz.get_by_role("button", name="Check").click()
+    shown = quiz.locator(".course-feedback.course-incorrect")
+    shown.wait_for(timeout=10_000)
+    expected = f"{LETTERS[wrong]} is not right: {choices[wrong]['explain']}"
+    assert squash(expected) in squash(shown.inner_text()), (
+        f"{spec['id']}: after ticking {LETTERS[wrong]} the feedback reads {shown.inner_text()!r}")
+
+    boxes.nth(wrong).uncheck()
+    for i in right:
+        boxes.nth(i).check()
+    quiz.get_by_role("button", name="Check").click()
+    confirmed = quiz.locator(".course-feedback.course-correct")
+    confirmed.wait_for(timeout=10_000)
+    text = confirmed.inner_text()
+    assert "Correct" in text, f"{spec['id']}: the right answer got {text!r}"
+    for i in right:
+        assert squash(f"{LETTERS[i]} is right: {choices[i]['explain']}") in squash(text), (
+            f"{spec['id']}: the confirmation does not explain {LETTERS[i]}: {text!r}")
+    return text
