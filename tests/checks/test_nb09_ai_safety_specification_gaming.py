@@ -1,4 +1,8 @@
-"""Do the lesson 09 checks pass the reference, fail realistic mistakes for the right reason, and spot the stub?"""
+"""Do the lesson 09 checks pass the reference and fail realistic mistakes for the right reason?
+
+The untouched stub and values passed instead of a function are checked for every
+question of every lesson in test_every_question.py.
+"""
 import numpy as np
 import pytest
 
@@ -7,11 +11,6 @@ from course.checks.nb09_ai_safety_specification_gaming import GAMMAS, _check_sho
 from course.demos.nb09_ai_safety_specification_gaming import (
     EXIT, reward_table, rollout, steps_to_exit, value_iteration,
 )
-
-
-def stub(*args, **kwargs):
-    # YOUR CODE HERE
-    raise NotImplementedError()
 
 
 # --- q1: rollout --------------------------------------------------------------------
@@ -124,16 +123,6 @@ def test_are_lists_and_numpy_pairs_accepted_as_cells():
     assert result.status == "correct"
     result = q1.check(lambda successor, start, exit: [np.array(c) for c in rollout(successor, start, exit)])
     assert result.status == "correct"
-
-
-@pytest.mark.parametrize("bad", [None, "rollout", np.nan])
-def test_does_bad_input_get_a_message_q1(bad):
-    result = q1.check(bad)
-    assert result.status == "incorrect" and result.message
-
-
-def test_is_the_untouched_stub_not_attempted_q1():
-    assert q1.check(stub).status == "not_attempted"
 
 
 def test_does_the_reference_find_the_lessons_dance():
@@ -299,16 +288,6 @@ def test_is_an_endless_reward_stopped(monkeypatch):
 def test_is_a_crash_in_learner_code_reported_q2():
     result = q2.check(lambda state, action, next_state, gamma: {"up": 1}[action])
     assert result.status == "error" and "KeyError: 'down'" in result.message
-
-
-@pytest.mark.parametrize("bad", [None, "my_reward", np.nan])
-def test_does_bad_input_get_a_message_q2(bad):
-    result = q2.check(bad)
-    assert result.status == "incorrect" and result.message
-
-
-def test_is_the_untouched_stub_not_attempted_q2():
-    assert q2.check(stub).status == "not_attempted"
 
 
 def test_are_the_lessons_discount_and_two_others_tested():
