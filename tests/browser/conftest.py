@@ -1,5 +1,5 @@
 """Fixtures for the browser suite: one JupyterLab on a temporary copy of the course, one
-headless Chromium, a fresh browser context per test, and the kernels shut down after each.
+headless Chromium with one context, a new page per test, and the kernels shut down after each.
 
 Without Chromium (or the playwright package) these tests skip with one line; with CI=true
 they fail instead, so CI cannot pass without having clicked through the course.
@@ -84,8 +84,9 @@ def timer(request):
 
 def pytest_runtest_logreport(report):
     if report.when == "teardown":
-        for key, (name, total, cells) in (p for p in report.user_properties if p[0] == "browser_seconds"):
-            TIMINGS[name] = (total, cells)
+        for key, (name, total, cells) in report.user_properties:
+            if key == "browser_seconds":
+                TIMINGS[name] = (total, cells)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -5,15 +5,17 @@ broken lesson reads as "cell 12 shows an error: ..." rather than as a timeout.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # only the browser tests wait on pages, and they skip without playwright
     PlaywrightTimeout = TimeoutError
 
-from course.quiz import LETTERS
+from course.quiz import LETTERS, load_bank
 
 # The notebook on show (a restored workspace could keep others open in hidden tabs).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
@@ -105,9 +107,22 @@ def problems(page) -> list[str]:
     return page.evaluate(PROBLEMS, NOTEBOOK)
 
 
-def quiz_ids(source: str) -> list[str]:
-    """The self-check ids a notebook asks, in order (`quiz.ask("id")`)."""
-    return re.findall(r"""\.ask\(\s*["']([a-z0-9-]+)["']""", source)
+def cells_of(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def code_of(path: Path) -> str:
+    """The source of a notebook's code cells, one after another."""
+    return "\n".join("".join(c["source"]) for c in cells_of(path) if c["cell_type"] == "code")
+
+
+def asked_questions(lesson: Path) -> list[dict]:
+    """The self-checks a lesson asks (`quiz.ask("id")`), in order, as specs from its bank.
+
+    A lesson's bank has the lesson's stem (tests/test_quiz_banks.py holds them together).
+    """
+    bank = load_bank(lesson.stem)
+    return [bank.questions[i] for i in re.findall(r"""\.ask\(\s*["']([a-z0-9-]+)["']""", code_of(lesson))]
 
 
 def answer_wrong_then_right(page, spec: dict) -> str:

@@ -4,8 +4,6 @@ must show every self-check's question and all its choices as text (no widget nee
 from __future__ import annotations
 
 import html
-import json
-import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -13,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 from course.data import ROOT
-from course.quiz import LETTERS, load_bank
-from tests.browser.notebook import quiz_ids, squash
+from course.quiz import LETTERS
+from tests.browser.notebook import asked_questions, squash
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
@@ -62,16 +60,12 @@ def exported(tmp_path_factory):
 
 @pytest.mark.parametrize("lesson", [p.name for p in LESSONS])
 def test_html_export_shows_every_question_and_its_choices(exported, lesson):
-    cells = json.loads((ROOT / "notebooks" / lesson).read_text(encoding="utf-8"))["cells"]
-    source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    stem = re.search(r"""load_bank\(\s*["']([^"']+)["']""", source).group(1)
-    bank, asked = load_bank(stem), quiz_ids(source)
+    asked = asked_questions(ROOT / "notebooks" / lesson)
     assert asked, f"{lesson} asks no self-check question"
     text = exported[lesson]
-    for question_id in asked:
-        spec = bank.questions[question_id]
-        assert squash(spec["prompt"]) in text, f"{lesson}: the question {question_id!r} is missing from the export"
+    for spec in asked:
+        assert squash(spec["prompt"]) in text, f"{lesson}: the question {spec['id']!r} is missing from the export"
         for i, choice in enumerate(spec.get("choices", [])):
             assert squash(f"{LETTERS[i]}. {choice['text']}") in text, (
-                f"{lesson}: choice {LETTERS[i]} of {question_id!r} is missing from the export")
+                f"{lesson}: choice {LETTERS[i]} of {spec['id']!r} is missing from the export")
     assert "Error displaying widget" not in text and "model not found" not in text.lower()

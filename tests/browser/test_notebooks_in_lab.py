@@ -8,16 +8,16 @@ screenshot. An exercise notebook, run untouched, must say "not attempted" at eve
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 
 import pytest
 
 from course.data import ROOT
-from course.quiz import load_bank
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.notebook import NOTEBOOK, answer_wrong_then_right, open_notebook, problems, quiz_ids, run_all
+from tests.browser.notebook import (
+    NOTEBOOK, answer_wrong_then_right, asked_questions, cells_of, code_of, open_notebook, problems, run_all,
+)
 
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 # One exercise by default: the checks render through the same code in every exercise, and
@@ -29,22 +29,10 @@ if os.environ.get("COURSE_BROWSER_EXERCISES") != "all":
 RUN_TIMEOUT = 90.0  # seconds; a lesson runs its cells in about 3 s under nbval
 
 
-def cells_of(path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def source_of(path) -> str:
-    return "\n".join("".join(c["source"]) for c in cells_of(path) if c["cell_type"] == "code")
-
-
 def first_choice_question(name: str) -> dict:
-    source = source_of(ROOT / "notebooks" / name)
-    stem = re.search(r"""load_bank\(\s*["']([^"']+)["']""", source)
-    assert stem, f"{name} loads no question bank"
-    bank = load_bank(stem.group(1))
-    for question_id in quiz_ids(source):
-        if bank.questions[question_id]["kind"] in ("single", "multiple"):
-            return bank.questions[question_id]
+    for spec in asked_questions(ROOT / "notebooks" / name):
+        if spec["kind"] in ("single", "multiple"):
+            return spec
     pytest.fail(f"{name} asks no single- or multiple-choice question to click", pytrace=False)
 
 
@@ -69,7 +57,7 @@ def test_lesson_runs_and_its_quiz_answers_in_jupyterlab(page, lab, name, timer):
 
 @pytest.mark.parametrize("name", EXERCISES)
 def test_untouched_exercise_says_not_attempted_at_every_check(page, lab, name, timer):
-    checks = len(re.findall(r"\bq\d+\.check\(", source_of(ROOT / "exercises" / name)))
+    checks = len(re.findall(r"\bq\d+\.check\(", code_of(ROOT / "exercises" / name)))
     assert checks, f"exercises/{name} has no q<n>.check(...) cell"
     run_and_check(page, lab, "exercises", name, timer)
     verdicts = page.locator(f"{NOTEBOOK} .course-feedback")
