@@ -1,6 +1,7 @@
 """Offline data: datasets bundled with installed packages, and the course's own assets/."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -37,3 +38,13 @@ def load_digits_split(test_size: float = 0.5, seed: int = 0):
     digits = load_digits()
     X = digits.data.astype(np.float64) / 16.0
     return train_test_split(X, digits.target, test_size=test_size, random_state=seed, stratify=digits.target)
+
+
+def load_python_help() -> dict[str, str]:
+    """Return Python 3.11.7's 79 help pages ({topic: text}), from the fixed copy in assets/.
+
+    Lesson 06 trains on this text. Python ships the same pages as `pydoc_data.topics`, but
+    they change between releases, so the course keeps one copy and every Python sees it.
+    """
+    path = asset_path("06-language-models", "python-help-pages.json")
+    return json.loads(path.read_text(encoding="utf-8"))
