@@ -187,6 +187,14 @@ def _bar_html(done: int, total: int) -> str:
     )
 
 
+def shown_path(path: Path) -> str:
+    """Return `path` as a learner would type it: the home folder written as ~."""
+    try:
+        return "~/" + Path(path).relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):  # not under home, or no home folder known
+        return str(path)
+
+
 class Dashboard:
     """Progress per notebook as a table with bars (HTML in Jupyter, text elsewhere)."""
 
@@ -197,7 +205,7 @@ class Dashboard:
         lines = [f"{'notebook':<34} {'self-checks':<17} exercises"]
         for r in self.rows:
             lines.append(f"{r['stem']:<34} {_bar_text(*r['quiz']):<17} {_bar_text(*r['exercise'])}")
-        return "\n".join(lines + [f"(saved in {self.path})"])
+        return "\n".join(lines + [f"(saved in {shown_path(self.path)})"])
 
     def html(self) -> str:
         cells = "".join(
@@ -208,7 +216,7 @@ class Dashboard:
         return (
             "<table><thead><tr><th>#</th><th>notebook</th><th>self-checks correct</th>"
             f"<th>exercises passed</th></tr></thead><tbody>{cells}</tbody></table>"
-            f"<small>Saved in <code>{html.escape(str(self.path))}</code></small>"
+            f"<small>Saved in <code>{html.escape(shown_path(self.path))}</code></small>"
         )
 
     def _repr_pretty_(self, printer, cycle):

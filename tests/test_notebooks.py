@@ -100,3 +100,32 @@ def test_does_every_link_in_the_readme_point_to_a_file():
     for target in re.findall(r"\]\(([^)#]+)\)", readme):
         if "://" not in target:
             assert (ROOT / target).exists(), target
+
+
+TEMPORARY = re.compile(r"/tmp/|/var/folders/|\\Temp\\|course-(progress|test|execute)-")
+
+
+def output_texts(cell):
+    """Return the text a reader sees in the cell's outputs (stream text, plain text and HTML)."""
+    for output in cell["outputs"]:
+        data = output.get("data", {})
+        yield "".join(output.get("text", "")) + "".join(data.get("text/plain", "")) + "".join(data.get("text/html", ""))
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=name)
+def test_are_outputs_free_of_temporary_paths(path):
+    for cell in code_cells(read(path)):
+        for text in output_texts(cell):
+            assert not TEMPORARY.search(text), f"{cell['source'][:60]!r} shows {TEMPORARY.search(text).group(0)}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=name)
+def test_does_the_progress_table_show_what_a_new_learner_sees(path):
+    """Every lesson listed, nothing done yet, saved where a new learner's progress goes on Linux."""
+    shown = [text for cell in code_cells(read(path)) if "progress.show()" in "".join(cell["source"])
+             for text in output_texts(cell)]
+    assert shown, "the lesson should end with progress.show()"
+    for lesson in LESSONS:
+        assert lesson.stem in shown[0], lesson.stem
+    assert "(saved in ~/.local/share/ai-researcher-course/progress.json)" in shown[0]
+    assert not re.search(r"█", shown[0]), "executed with answers recorded: run `make execute`"

@@ -114,3 +114,18 @@ def test_does_the_dashboard_count_every_lessons_questions_like_importing_would()
         module = importlib.import_module(lesson.checker_module)
         imported = sum(isinstance(v, Question) for v in vars(module).values())
         assert progress._exercise_count(lesson.checker_module) == imported, lesson.stem
+
+
+def test_is_a_path_under_home_shown_with_a_tilde(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    inside = tmp_path / ".local" / "share" / "ai-researcher-course" / "progress.json"
+    assert progress.shown_path(inside) == "~/.local/share/ai-researcher-course/progress.json"
+    assert progress.shown_path(Path("/elsewhere/progress.json")) == str(Path("/elsewhere/progress.json"))
+
+
+def test_does_the_dashboard_name_its_file_the_way_a_learner_types_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dashboard = progress.show(tmp_path / "progress.json")
+    assert dashboard.text().endswith("(saved in ~/progress.json)")
+    assert "<code>~/progress.json</code>" in dashboard.html()

@@ -27,12 +27,27 @@ FOLDERS = ("notebooks", "solutions", "exercises")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+def _new_learner(home: Path) -> dict:
+    """Return the variables that make a kernel look like a new learner's on Linux, at home `home`.
+
+    Their progress file is empty and sits where a new learner's would, so the dashboards at the
+    end of the lessons show "~/.local/share/..." and not a temporary folder. Matplotlib keeps
+    using the real font cache, which is slow to rebuild.
+    """
+    import matplotlib
+
+    progress = home / ".local" / "share" / "ai-researcher-course" / "progress.json"
+    return {"HOME": str(home), "USERPROFILE": str(home), "COURSE_PROGRESS": str(progress),
+            "MPLCONFIGDIR": os.environ.get("MPLCONFIGDIR") or matplotlib.get_cachedir()}
+
+
 @contextmanager
 def kernel_environment():
-    """Set the kernel's environment (one BLAS thread, a fresh progress file) for the block."""
+    """Set the kernel's environment (one BLAS thread, a new learner's empty progress) for the block."""
     saved = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="course-progress-") as tmp:
-        os.environ.update(KERNEL_ENV, COURSE_PROGRESS=str(Path(tmp) / "progress.json"))
+    with tempfile.TemporaryDirectory(prefix="course-execute-") as tmp:
+        os.environ.update(KERNEL_ENV, **_new_learner(Path(tmp)))
+        os.environ.pop("XDG_DATA_HOME", None)
         try:
             yield
         finally:
