@@ -20,7 +20,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 NBVAL := --nbval-current-env -p no:cacheprovider -q
 PARALLEL := -n auto --dist loadfile
 
-.PHONY: help lab test test-browser bench exercises execute clean
+.PHONY: help lab test test-browser test-portable bench exercises execute lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv the first time)"
@@ -29,15 +29,21 @@ help:
 	@echo "make test-browser  only the browser tests: every notebook clicked through in JupyterLab"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make execute    re-execute lessons and solutions in place, then regenerate exercises"
+	@echo "make lock       pin the newest allowed releases in constraints.txt (then make execute, make test)"
+	@echo "make test-portable  strict nbval under other BLAS kernels and numpy SIMD paths (maintainers)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 $(MAKECMDGOALS)")'
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalled whenever pyproject.toml changes. The kernel spec pins the venv's Python
-# and one BLAS thread, however JupyterLab is started.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+# Exact versions from the lock (constraints.txt), so every machine computes with the same
+# numpy, scipy and scikit-learn. Reinstalled whenever pyproject.toml or the lock changes.
+# The kernel spec pins the venv's Python and one BLAS thread, however JupyterLab is started.
+LOCK := constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK)
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" \
 		--env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 --env MKL_NUM_THREADS 1 >/dev/null
 	# The course works offline: JupyterLab should not ask to fetch news or check for updates.
@@ -47,8 +53,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@
+
+# A new lock: the newest releases pyproject.toml allows, resolved in a throw-away venv.
+# Then `make execute` (outputs may change with the new versions) and `make test`.
+LOCK_VENV := build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(LOCK_VENV)/bin/python -m course.instructor.lock $(LOCK)
+	rm -rf $(LOCK_VENV)
 
 # Offline: no news feed, no update check, no extension manager that asks PyPI.
 LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
@@ -76,6 +92,11 @@ test: $(VENV)/.installed-test
 # Two workers, test by test: each has its own JupyterLab and browser.
 test-browser: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -p no:cacheprovider -q -rs -n 2 --dist load tests/browser
+
+# Maintainers: strict nbval under other OpenBLAS kernels, numpy's baseline SIMD and two BLAS
+# threads (a few minutes). Run it after `make lock` or a change to a lesson's numerics.
+test-portable: $(VENV)/.installed-test
+	$(BIN)/python -m course.instructor.portable
 
 bench: $(VENV)/.installed-test
 	$(BIN)/course bench

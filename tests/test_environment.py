@@ -1,18 +1,54 @@
-"""Do environment.yml and pyproject.toml ask for the same packages?"""
+"""Does every way of installing the course give the exact versions of the lock?"""
 import re
+import sys
 import tomllib
+from importlib import metadata
+
+import pytest
 
 from course.data import ROOT
+from course.instructor.lock import normalise, read
+
+LOCK = ROOT / "constraints.txt"
 
 
-def names(requirements):
-    return {re.split(r"[<>=!~ ]", r, maxsplit=1)[0].strip().lower() for r in requirements}
+def requirement_names(requirements):
+    return {normalise(re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].strip()) for r in requirements}
 
 
-def test_does_environment_yml_list_every_dependency_with_the_same_floor():
+def wanted():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    return project["dependencies"] + project["optional-dependencies"]["test"]
+
+
+def test_does_the_lock_pin_every_dependency_exactly():
+    pins = read(LOCK)
+    assert requirement_names(wanted()) <= set(pins), requirement_names(wanted()) - set(pins)
+    assert all(re.fullmatch(r"\d[\w.+!]*", version) for version in pins.values()), pins
+
+
+def test_does_this_environment_hold_the_locked_versions():
+    """CI installs from the lock: a version that differs from it means the lock was not used."""
+    pins = read(LOCK)
+    installed = {normalise(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    wrong = {name: (installed[name], pins[name]) for name in pins if name in installed and installed[name] != pins[name]}
+    assert not wrong, f"installed (version, locked version): {wrong}; run `make` again or reinstall from constraints.txt"
+    assert requirement_names(wanted()) <= set(installed)
+
+
+def test_do_makefile_ci_and_environment_yml_install_from_the_lock():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "LOCK := constraints.txt" in makefile and "-c $(LOCK)" in makefile
     conda = (ROOT / "environment.yml").read_text()
-    for requirement in wanted:
-        assert f"  - {requirement}\n" in conda, requirement
-    assert names(wanted) >= {"numpy", "jupyterlab", "ipywidgets", "nbval"}
+    assert "      - -c constraints.txt\n" in conda and "      - -e .[test]\n" in conda
+
+
+def test_does_environment_yml_allow_only_tested_pythons():
+    conda = (ROOT / "environment.yml").read_text()
+    assert "  - python>=3.11,<3.14\n" in conda
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the course needs 3.11")
+def test_does_the_readme_name_the_tested_pythons():
+    readme = (ROOT / "README.md").read_text()
+    assert "3.11, 3.12 and 3.13" in readme
