@@ -8,12 +8,12 @@ same numpy, scipy and scikit-learn (and so the same printed numbers) on every ma
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
+
+from course.atomic import write_text_atomically
 
 PROJECT = "ai-researcher-course"
 HEADER = """\
@@ -54,18 +54,6 @@ def read(path: Path) -> dict[str, str]:
     return pins
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step, so a failed run leaves the old lock whole."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.instructor.lock", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="the constraints file to write")
@@ -73,7 +61,7 @@ def main(argv=None) -> int:
     versions = installed()
     for tool in ("pip", "setuptools", "wheel"):  # installers, not dependencies: each user keeps their own
         versions.pop(tool, None)
-    write_atomically(args.out, render(versions, ".".join(map(str, sys.version_info[:3]))))
+    write_text_atomically(args.out, render(versions, ".".join(map(str, sys.version_info[:3]))))
     print(f"wrote {args.out}: {len(versions)} pinned distributions")
     return 0
 
