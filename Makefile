@@ -4,7 +4,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-FIRST  := notebooks/00-what-is-an-ai-researcher.ipynb
 
 # One BLAS thread: on a 2-core laptop tiny matrix work is 2-4x slower with more.
 # Kernels inherit these from the server or test process that starts them.
@@ -13,10 +12,6 @@ export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-# Open a browser only where there is a screen to show it on.
-NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
-# JupyterLab refuses to run as root unless told; containers often run as root.
-AS_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 NBVAL := --nbval-current-env -p no:cacheprovider -q
 PARALLEL := -n auto --dist loadfile
 
@@ -38,18 +33,14 @@ $(BIN)/python:
 
 # Exact versions from the lock (constraints.txt), so every machine computes with the same
 # numpy, scipy and scikit-learn. Reinstalled whenever pyproject.toml or the lock changes.
-# The kernel spec pins the venv's Python and one BLAS thread, however JupyterLab is started.
 LOCK := constraints.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK)
 
 $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(PIP_INSTALL) -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)" \
-		--env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 --env MKL_NUM_THREADS 1 >/dev/null
-	# The course works offline: JupyterLab should not ask to fetch news or check for updates.
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
-		> $(VENV)/share/jupyter/lab/settings/overrides.json
+	# The kernel spec (this venv's Python, one BLAS thread) and JupyterLab's offline
+	# settings, written by the same code that `course lab` runs before every start.
+	$(BIN)/course lab --setup-only
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
@@ -66,15 +57,14 @@ lock:
 	$(LOCK_VENV)/bin/python -m course.instructor.lock $(LOCK)
 	rm -rf $(LOCK_VENV)
 
-# Offline: no news feed, no update check, no extension manager that asks PyPI.
-LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-	--LabApp.extension_manager=readonly
+# `course lab` (course/launch.py) is also the command for people without make: it checks the
+# kernel spec and offline settings, then starts JupyterLab on lesson 00, offline, with one
+# BLAS thread, --no-browser without a screen and --allow-root as root.
 # More options for JupyterLab, e.g. make lab LAB_ARGS=--port=9999
 LAB_ARGS ?=
 
 lab: $(VENV)/.installed
-	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/$(FIRST) $(LAB_OFFLINE) $(NO_BROWSER) $(AS_ROOT) $(LAB_ARGS)
+	$(BIN)/course lab $(LAB_ARGS)
 
 # Three runs. The first two spread over the CPU cores by whole files (--dist loadfile: a
 # notebook's cells must share one kernel): unit tests with lessons and solutions under

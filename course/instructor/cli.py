@@ -1,4 +1,5 @@
-"""The `course` command: `course exercises [--check]`, `course execute PATHS`, `course bench`, `course grade`."""
+"""The `course` command: `course lab`, `course exercises [--check]`, `course execute PATHS`, `course bench`,
+`course grade`."""
 from __future__ import annotations
 
 import argparse
@@ -63,6 +64,22 @@ def cmd_grade(args) -> int:
         return 130
 
 
+def cmd_lab(args) -> int:
+    from course import launch
+
+    for note in launch.prepare():
+        print(f"course lab: {note}", file=sys.stderr)
+    if args.setup_only:
+        return 0
+    root = launch.course_root([args.root] if args.root else [ROOT, Path.cwd()])
+    if root is None:
+        where = args.root or "this folder"
+        print(f"course lab: {where} has no {launch.FIRST}; run it in the course folder or pass "
+              "--root COURSE_FOLDER", file=sys.stderr)
+        return 2
+    return launch.start(root, args.lab_args)
+
+
 def _one_line_error(name: str):
     """Return an argparse error handler that prints one line (not the usage) and exits 2."""
     def error(message: str):
@@ -90,9 +107,27 @@ def add_grade(sub) -> None:
     grade.set_defaults(run=cmd_grade)
 
 
+def add_lab(sub) -> None:
+    """Add `course lab [--root DIR] [--setup-only] [JUPYTERLAB OPTIONS...]`; main() passes unknown options on."""
+    lab = sub.add_parser("lab", allow_abbrev=False,
+                         usage="course lab [-h] [--root DIR] [--setup-only] [JUPYTERLAB_OPTION ...]",
+                         help="start JupyterLab on the first lesson (what `make lab` runs)",
+                         description="Set up this environment's kernel spec and offline JupyterLab settings, then "
+                         "start JupyterLab on the course folder at lesson 00. Options course lab does not know "
+                         "are passed to JupyterLab, e.g. `course lab --no-browser --ServerApp.port=9999`; "
+                         "put them after `--` if one clashes with an option here.")
+    lab.add_argument("--root", type=Path, metavar="DIR", help="the course folder (default: the folder the course "
+                     "package is installed from, else the current one)")
+    lab.add_argument("--setup-only", action="store_true",
+                     help="only write the kernel spec and JupyterLab settings; do not start JupyterLab")
+    lab.set_defaults(run=cmd_lab, passes_on=True)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="course", description="Tools for the course's maintainers and instructors.")
+    p = argparse.ArgumentParser(prog="course",
+                                description="Tools for the course's learners, maintainers and instructors.")
     sub = p.add_subparsers(dest="command", required=True)
+    add_lab(sub)
     ex = sub.add_parser("exercises", help="regenerate exercises/ from solutions/")
     ex.add_argument("--check", action="store_true", help="only report stale exercises; exit 1 if any")
     ex.add_argument("--root", type=Path, default=_default_root(), help="the course folder")
@@ -110,7 +145,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args, unknown = p.parse_known_args(argv)
+    if unknown and not getattr(args, "passes_on", False):
+        p.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if "--" in unknown:  # `course lab -- --root=x` passes --root=x on to JupyterLab
+        unknown.remove("--")
+    args.lab_args = unknown
     return args.run(args)
 
 
