@@ -23,6 +23,10 @@ ZYGOTE = Path(__file__).with_name("zygote.py")
 JAIL = Path(__file__).with_name("jail.py")
 SYSTEM_PATHS = ["/usr", "/bin", "/lib", "/lib32", "/lib64", "/libx32", "/sbin", "/etc/ld.so.cache",
                 "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/fonts"]
+# Given to every kernel, forked or fresh. Printed text goes out in messages small enough
+# for the grader to accept however fast a notebook prints (streams.py).
+KERNEL_OPTIONS = ["--HistoryManager.enabled=False", "--IPKernelApp.quiet=True",
+                  "--IPKernelApp.outstream_class=course.instructor.streams.ChunkedOutStream"]
 
 
 def python_paths() -> list[str]:

@@ -25,7 +25,7 @@ import zmq
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
-from course.instructor.kernels import SYSTEM_PATHS, Factory, Spawned, jail_command, python_paths
+from course.instructor.kernels import KERNEL_OPTIONS, SYSTEM_PATHS, Factory, Spawned, jail_command, python_paths
 from course.instructor.outputs import Outputs
 
 GRACE = 3.0  # seconds a kernel gets to answer an interrupt before it is killed
@@ -117,8 +117,7 @@ class Sandbox:
                 return
             except OSError:
                 pass  # a factory that failed costs speed, not the notebook
-        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file,
-                  "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]
+        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *KERNEL_OPTIONS]
         self.process = Spawned(jail_command(self.config(), kernel), self.environment(), str(self.work), log)
 
     def _wait_until_ready(self, seconds: float) -> None:

@@ -23,6 +23,7 @@ import sys
 import threading
 
 from course.instructor import jail
+from course.instructor.kernels import KERNEL_OPTIONS
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x10000000, 0x20000000, 0x40000000
 
@@ -79,7 +80,7 @@ def become_kernel(request: dict) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(["-f", request["connection_file"], "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"])
+    app.initialize(["-f", request["connection_file"], *KERNEL_OPTIONS])
     app.start()
     os._exit(0)
 

@@ -130,3 +130,20 @@ def test_does_each_forked_kernel_start_clean_whatever_an_earlier_one_did(factory
             sandbox.close()
         seen.append(outputs[0].text.strip())
     assert seen == ["set", "clean"]
+
+
+def test_is_printing_more_than_one_message_may_hold_cut_and_is_the_kernel_still_there(made):
+    """A print larger than the grader accepts in one message (Limits.message_mb) reaches it in pieces:
+    the output is cut at the cap, the cell ends on time, and the kernel goes on running cells."""
+    limits = Limits(memory_mb=1024, message_mb=8)
+    sandbox = Sandbox(limits, hide=[], isolate=False, factory=made)
+    try:
+        sandbox.start()
+        flood, late = sandbox.run_cell("print('x' * (12 << 20))", 10)
+        _, late_after = sandbox.run_cell("answer = 'still here'", 10)  # its output would be cut too
+        answer = sandbox.evaluate("", "answer", 10)
+    finally:
+        sandbox.close()
+    assert not late and not late_after, flood
+    assert flood[0].text == "x" * limits.output_chars and "Output cut here" in flood[-1].text
+    assert answer == "still here"
