@@ -1,28 +1,44 @@
-"""The learner's progress: a local JSON file, written atomically, and a dashboard.
+"""The learner's progress: a local JSON file, written atomically under a lock, and a dashboard.
 
 The file lives at $COURSE_PROGRESS, or in the user's data directory. Recording never
-raises into a notebook: an unreadable file is kept as `.bak` and a fresh one started,
-and a file that cannot be written is reported once.
+raises into a notebook:
+- what cannot be read is set aside, never lost: a damaged part (a list where a table of
+  answers should be, a number where an answer should be) is left out, the rest is kept, and
+  the file as it was is kept beside it as `.bak`; said once;
+- a file from an older version of the course is migrated, and one from a newer version is
+  read and written back with every field this version does not know, so answers survive
+  updating and downgrading the course;
+- writers take a lock on every operating system; one that cannot have it within
+  LOCK_WAIT_SECONDS says so once and returns False, as does a file that cannot be written.
 """
 from __future__ import annotations
 
-import ast
 import contextlib
 import html
-import importlib.util
 import json
 import os
-import re
+import random
 import sys
-import tempfile
+import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import platformdirs
 
+from course.atomic import write_text_atomically
+from course.lessons import LESSONS, Lesson
+
 ENV_VAR = "COURSE_PROGRESS"
 APP_NAME = "ai-researcher-course"
 VERSION = 1
+KINDS = ("quiz", "exercise")
+# A write holds the lock for milliseconds. A lock file held by the same notebook for
+# STALE_LOCK_SECONDS was left by one that stopped while writing (a busy laptop can pause one
+# for seconds, so not less); it must be shorter than the wait, so a waiting notebook breaks
+# it instead of giving up.
+LOCK_WAIT_SECONDS = 10.0
+STALE_LOCK_SECONDS = 5.0
 _already_said: set[str] = set()
 
 
@@ -44,72 +60,266 @@ def _empty() -> dict:
     return {"version": VERSION, "notebooks": {}}
 
 
-def _is_valid(data) -> bool:
-    return (
-        isinstance(data, dict)
-        and data.get("version") == VERSION
-        and isinstance(data.get("notebooks"), dict)
-        and all(isinstance(v, dict) for v in data["notebooks"].values())
-    )
+# --- reading: keep what is valid, at every level, and every field not known here -----------
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _is_flag(value) -> bool:
+    return isinstance(value, bool)
+
+
+_FIELDS = {"attempts": (_is_count, "a whole number, 0 or more"), "status": (_is_text, "text"),
+           "passed": (_is_flag, "true or false"), "last": (_is_text, "text")}
+_JSON_NAMES = {dict: "a table", list: "a list", str: "text", int: "a number", float: "a number",
+               bool: "true or false", type(None): "null"}
+
+
+def _what(value) -> str:
+    return _JSON_NAMES.get(type(value), type(value).__name__)
+
+
+def _clean_entry(entry: dict, where: str, problems: list) -> dict:
+    kept = {}
+    for key, value in entry.items():
+        check, wanted = _FIELDS.get(key, (None, ""))
+        if check is None or check(value):  # fields a newer course added are kept as they are
+            kept[key] = value
+        else:
+            problems.append(f"{where}: {key} is {_what(value)}, not {wanted}")
+    return kept
+
+
+def _clean_table(table, where: str, problems: list, clean_value, value_name: str) -> dict:
+    """Return the entries of `table` that are tables themselves, each cleaned by `clean_value`."""
+    kept = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            kept[key] = clean_value(value, f"{where} {key}".strip(), problems)
+        else:
+            problems.append(f"{where} {key}".strip() + f" is {_what(value)}, not {value_name}")
+    return kept
+
+
+def _clean_notebook(notebook: dict, where: str, problems: list) -> dict:
+    kept = dict(notebook)  # kinds a newer course added are kept as they are
+    for kind in KINDS:
+        if kind in notebook and not isinstance(notebook[kind], dict):
+            problems.append(f"{where} {kind} is {_what(notebook[kind])}, not a table of answers")
+            del kept[kind]
+        elif kind in notebook:
+            kept[kind] = _clean_table(notebook[kind], f"{where} {kind}", problems, _clean_entry, "an answer")
+    return kept
+
+
+# Each step turns a file of version n into version n + 1. Version 1 is the first format the
+# course wrote, so a file without a version, or with version 0, already has its layout.
+_UPGRADES = {0: lambda data: data}
+
+
+def _clean(data) -> tuple[dict, list[str]]:
+    """Return (what of `data` this version can use, migrated, unknown fields kept; what was left out)."""
+    if not isinstance(data, dict):
+        return _empty(), [f"it holds {_what(data)}, not a table of notebooks"]
+    problems = []
+    version = data.get("version", 0)
+    if not _is_count(version):
+        problems.append(f"its version is {_what(version)}, not a whole number, 0 or more")
+        version = VERSION
+    while version < VERSION:
+        data, version = _UPGRADES[version](data), version + 1
+    notebooks = data.get("notebooks", {})
+    if not isinstance(notebooks, dict):
+        problems.append(f"its notebooks are {_what(notebooks)}, not a table")
+        notebooks = {}
+    # A newer course's version number is kept: the file still holds everything it wrote.
+    kept = {**data, "version": version,
+            "notebooks": _clean_table(notebooks, "", problems, _clean_notebook, "a table")}
+    return kept, problems
+
+
+def _read(path: Path) -> tuple[dict, list[str]]:
+    """Return (the usable progress in `path`, what had to be left out); OSError if it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _empty(), []
+    if not raw.strip():  # an empty file holds no answers: nothing to set aside
+        return _empty(), []
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))  # -sig: Windows editors may add a byte-order mark
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested too deep to read
+        return _empty(), ["it is not JSON text"]
+    return _clean(data)
+
+
+def _backup_path(path: Path) -> Path:
+    """Return the first free name of progress.json.bak, progress.json.2.bak, ...: earlier backups stay."""
+    names = [f"{path.name}.bak"] + [f"{path.name}.{n}.bak" for n in range(2, 100)]
+    return next((path.with_name(n) for n in names if not path.with_name(n).exists()), path.with_name(names[-1]))
+
+
+def _save(path: Path, data: dict) -> None:
+    write_text_atomically(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def _load_locked(path: Path) -> dict:
+    """Read `path` while holding its lock; set aside (and say once) what cannot be used."""
+    data, problems = _read(path)
+    if problems:
+        backup = _backup_path(path)
+        os.replace(path, backup)
+        _say_once(f"corrupt:{path}", _set_aside_message(path, backup, problems, kept_some=data != _empty()))
+        _save(path, data)
+    return data
+
+
+def _set_aside_message(path: Path, backup: Path, problems: list[str], kept_some: bool) -> str:
+    why = problems[0][:120] + (f", and {len(problems) - 1} more" if len(problems) > 1 else "")
+    if not kept_some:
+        return (f"Your progress file {shown_path(path)} could not be read ({why}); "
+                f"it was kept as {shown_path(backup)} and a fresh one started.")
+    return (f"Part of your progress file {shown_path(path)} could not be read ({why}). "
+            f"The rest was kept, and the file as it was is kept as {shown_path(backup)}.")
 
 
 def load(path: Path | None = None) -> dict:
-    """Return the stored progress; a missing file is empty, a corrupt one is set aside."""
+    """Return the stored progress; a missing file is empty, damaged parts are set aside."""
     path = Path(path) if path else store_path()
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return _empty()
+        data, problems = _read(path)
     except OSError as exc:
-        _say_once(f"read:{path}", f"Could not read your progress file {path} ({exc}); showing none.")
+        _say_once(f"read:{path}", f"Could not read your progress file {shown_path(path)} ({exc}); showing none.")
         return _empty()
+    if problems:
+        # Repair under the lock, reading again: another notebook may have repaired it already.
+        with contextlib.suppress(_Busy, OSError):
+            with _locked(path):
+                data = _load_locked(path)
+    return data
+
+
+# --- the lock: fcntl where there is one, else a lock file created exclusively ---------------
+
+class _Busy(Exception):
+    """The lock stayed taken for LOCK_WAIT_SECONDS."""
+
+
+def _fcntl():
+    """Return the fcntl module, or None where there is none (Windows)."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    if _is_valid(data):
-        return data
-    backup = path.with_name(path.name + ".bak")
+        import fcntl
+    except ImportError:
+        return None
+    return fcntl
+
+
+def _wait_for(take_lock) -> None:
+    """Call `take_lock` until it returns True; raise _Busy after LOCK_WAIT_SECONDS."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while not take_lock():
+        if time.monotonic() >= deadline:
+            raise _Busy()
+        time.sleep(random.uniform(0.001, 0.02))  # random, so waiting notebooks do not retry in step
+
+
+@contextlib.contextmanager
+def _fcntl_lock(path: Path, fcntl):
+    """Hold an flock on progress.json.lock; the OS releases it if the notebook dies."""
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+
+        def take() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        _wait_for(take)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _break_if_stale(lock: Path, seen: dict) -> None:
+    """Remove the lock file if the same notebook has held it for STALE_LOCK_SECONDS: it stopped while writing."""
+    # Judged by this process's own clock while it waits, not by the file's time, which a
+    # network drive's clock may skew.
+    try:
+        owner = lock.read_text()
+    except OSError:  # gone already: the next try may get it
+        return
+    now = time.monotonic()
+    if owner != seen.get("owner"):
+        seen.update(owner=owner, since=now)
+        return
+    if now - seen["since"] < STALE_LOCK_SECONDS:
+        return
+    # Renaming is atomic, so of several waiters only one takes the stale lock; a fresh lock
+    # taken by mistake (its owner replaced the stale one in between) is put back.
+    taken = lock.with_name(f"{lock.name}.{uuid.uuid4().hex}.stale")
     with contextlib.suppress(OSError):
-        os.replace(path, backup)
-    _say_once(
-        f"corrupt:{path}",
-        f"Your progress file {path} could not be read; it was kept as {backup} "
-        "and a fresh one started.",
-    )
-    return _empty()
+        os.rename(lock, taken)
+        if taken.read_text() == owner:
+            os.unlink(taken)
+        else:
+            os.rename(taken, lock)
 
 
-def _write_atomically(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    """Hold progress.json.writing, created with O_EXCL: only one notebook can create it."""
+    lock, token, seen = path.with_name(path.name + ".writing"), uuid.uuid4().hex, {}
+
+    def take() -> bool:
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            _break_if_stale(lock, seen)
+            return False
+        except PermissionError:  # Windows, while the last holder's file is being deleted
+            if os.name != "nt":
+                raise
+            return False
+        with os.fdopen(handle, "w") as out:
+            out.write(token)
+        return True
+
+    _wait_for(take)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        yield
+    finally:
+        # Only our own lock: had ours been broken as stale, the file is now another notebook's.
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+            if lock.read_text() == token:
+                os.unlink(lock)
 
 
 @contextlib.contextmanager
 def _locked(path: Path):
     """Hold an exclusive lock beside `path` so two open notebooks do not lose each other's answers."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; writes stay atomic
-        yield
-        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    fcntl = _fcntl()
+    with _fcntl_lock(path, fcntl) if fcntl else _file_lock(path):
+        yield
+
+
+# --- recording and counting -----------------------------------------------------------
+
+def _add(data: dict, notebook: str, kind: str, item: str, status: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    entry = data["notebooks"].setdefault(notebook, {}).setdefault(kind, {}).setdefault(item, {})
+    entry["attempts"] = entry.get("attempts", 0) + 1
+    entry["status"] = status
+    entry["passed"] = entry.get("passed", False) or status == "correct"
+    entry["last"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def record(notebook: str, kind: str, item: str, status: str, path: Path | None = None) -> bool:
@@ -117,59 +327,41 @@ def record(notebook: str, kind: str, item: str, status: str, path: Path | None =
     path = Path(path) if path else store_path()
     try:
         with _locked(path):
-            data = load(path)
-            entry = data["notebooks"].setdefault(notebook, {}).setdefault(kind, {}).setdefault(item, {})
-            entry["attempts"] = int(entry.get("attempts", 0)) + 1
-            entry["status"] = status
-            entry["passed"] = bool(entry.get("passed")) or status == "correct"
-            entry["last"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            _write_atomically(path, data)
+            data = _load_locked(path)
+            _add(data, str(notebook), kind, str(item), str(status))
+            _save(path, data)
         return True
-    except OSError as exc:
-        _say_once(f"write:{path}", f"Your progress could not be saved to {path} ({exc}).")
-        return False
+    except _Busy:
+        _say_once(f"write:{path}",
+                  f"Your progress could not be saved to {shown_path(path)}: the file stayed busy for "
+                  f"{LOCK_WAIT_SECONDS:g} s (another notebook was writing to it). Run the cell again to save it.")
+    except (OSError, ValueError, RecursionError) as exc:
+        _say_once(f"write:{path}", f"Your progress could not be saved to {shown_path(path)} ({exc}).")
+    return False
 
 
-def _exercise_count(module_name: str) -> int:
-    """Return how many exercises (module-level names q1, q2, ...) a checker module defines.
-
-    The source is read, not imported: checker modules import scipy, scikit-learn or
-    gymnasium, which take a second or more to load, and the dashboard should be instant.
-    A test checks the count against the imported module.
-    """
-    spec = importlib.util.find_spec(module_name)
-    if spec is None or spec.origin is None:
-        return 0
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    names = {target.id for node in tree.body if isinstance(node, ast.Assign)
-             for target in node.targets if isinstance(target, ast.Name)}
-    return sum(bool(re.fullmatch(r"q\d+", name)) for name in names)
+def _offered(lesson: Lesson) -> tuple[int, int]:
+    """Return (self-checks, exercises) that `lesson` offers; (0, 0) with a message if they cannot be counted."""
+    try:
+        return lesson.self_check_count, lesson.exercise_count
+    except (OSError, ValueError, SyntaxError) as exc:  # a damaged course file; its own tests catch it
+        _say_once(f"count:{lesson.stem}", f"Could not count the questions of {lesson.stem} ({exc}).")
+        return 0, 0
 
 
-def _totals(stem: str) -> tuple[int, int]:
-    """Return (self-check questions, exercise questions) that lesson `stem` offers."""
-    from course.lessons import by_stem
-    from course.quiz import bank_path, load_bank
-
-    quizzes = len(load_bank(stem).questions) if bank_path(stem).exists() else 0
-    return quizzes, _exercise_count(by_stem(stem).checker_module)
+def _passed(done: dict, kind: str) -> int:
+    return sum(entry.get("passed") is True for entry in done.get(kind, {}).values())
 
 
 def summary(path: Path | None = None) -> list[dict]:
     """Return one row per lesson: stem, title, quiz and exercise counts passed and offered."""
-    from course.lessons import LESSONS
-
     notebooks = load(path)["notebooks"]
     rows = []
     for lesson in LESSONS:
         done = notebooks.get(lesson.stem, {})
-        quizzes, exercises = _totals(lesson.stem)
-        rows.append({
-            "stem": lesson.stem,
-            "title": lesson.title,
-            "quiz": (sum(e.get("passed", False) for e in done.get("quiz", {}).values()), quizzes),
-            "exercise": (sum(e.get("passed", False) for e in done.get("exercise", {}).values()), exercises),
-        })
+        quizzes, exercises = _offered(lesson)
+        rows.append({"stem": lesson.stem, "title": lesson.title,
+                     "quiz": (_passed(done, "quiz"), quizzes), "exercise": (_passed(done, "exercise"), exercises)})
     return rows
 
 

@@ -1,109 +1,23 @@
 """Self-check questions: single choice, multiple choice ("select all that apply"), numeric.
 
-Questions are data: one bank per notebook, assets/<stem>/quiz.toml, checked by
-`validate`. `load_bank(stem).ask(id)` returns a question that shows as a widget in
+Questions are data: one bank per notebook, assets/<stem>/quiz.toml, read and checked by
+course.bank. `load_bank(stem).ask(id)` returns a question that shows as a widget in
 JupyterLab and as text (answer folded away) on GitHub, nbviewer and in tests.
 Feedback goes into the widget's own state, and every answer is recorded in progress.
 """
 from __future__ import annotations
 
-import math
-import re
-import tomllib
 from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
 
 import ipywidgets as widgets
 
 from course import progress
-from course.data import assets_dir
+from course.bank import KINDS, LETTERS, QuizBankError, bank_path, load_questions, parse_number, validate
 from course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Feedback, markup
 
-KINDS = {"single": "choose one", "multiple": "select all that apply", "numeric": "type a number"}
-_KEYS = {
-    "single": {"id", "kind", "prompt", "choices"},
-    "multiple": {"id", "kind", "prompt", "choices"},
-    "numeric": {"id", "kind", "prompt", "answer", "tolerance", "explain", "mistakes"},
-}
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LETTERS = "ABCDEFGHIJ"
-
-
-class QuizBankError(ValueError):
-    """A question bank that breaks the schema; the message lists every problem."""
-
-
-def bank_path(stem: str) -> Path:
-    return assets_dir() / stem / "quiz.toml"
-
-
-def _text(value) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _choice_problems(q: dict, where: str) -> list[str]:
-    choices = q.get("choices")
-    if not isinstance(choices, list) or not 2 <= len(choices) <= len(LETTERS):
-        return [f"{where}: needs 2 to {len(LETTERS)} [[questions.choices]]"]
-    problems = []
-    for j, c in enumerate(choices):
-        at = f"{where} choice {LETTERS[j]}"
-        if set(c) != {"text", "correct", "explain"}:
-            problems.append(f"{at}: keys must be text, correct, explain (got {sorted(c)})")
-        if not _text(c.get("text")) or not _text(c.get("explain")):
-            problems.append(f"{at}: text and explain must be non-empty strings")
-        if not isinstance(c.get("correct"), bool):
-            problems.append(f"{at}: correct must be true or false")
-    right = sum(c.get("correct") is True for c in choices)
-    if q["kind"] == "single" and right != 1:
-        problems.append(f"{where}: a single-choice question needs exactly one correct choice (has {right})")
-    if q["kind"] == "multiple" and right < 1:
-        problems.append(f"{where}: a multiple-choice question needs at least one correct choice")
-    if len({c.get("text") for c in choices}) != len(choices):
-        problems.append(f"{where}: two choices have the same text")
-    return problems
-
-
-def _numeric_problems(q: dict, where: str) -> list[str]:
-    if not (_number(q.get("answer")) and _number(q.get("tolerance")) and q["tolerance"] >= 0):
-        return [f"{where}: answer and tolerance (>= 0) must be finite numbers"]
-    problems = [] if _text(q.get("explain")) else [f"{where}: explain must be a non-empty string"]
-    for m in q.get("mistakes", []):
-        if set(m) != {"value", "explain"} or not _number(m.get("value")) or not _text(m.get("explain")):
-            problems.append(f"{where}: each mistake needs a numeric value and an explain")
-        elif abs(m["value"] - q["answer"]) <= q["tolerance"]:
-            problems.append(f"{where}: mistake {m['value']} is within tolerance of the answer")
-    return problems
-
-
-def validate(bank: dict, source: str = "bank") -> list[str]:
-    """Return every schema problem in a parsed bank (an empty list means valid)."""
-    questions = bank.get("questions")
-    if set(bank) != {"questions"} or not isinstance(questions, list) or not questions:
-        return [f"{source}: must hold only a non-empty list of [[questions]]"]
-    problems, seen = [], set()
-    for i, q in enumerate(questions):
-        where = f"{source} question {i + 1} ({q.get('id', '?')})"
-        kind = q.get("kind")
-        if kind not in KINDS:
-            problems.append(f"{where}: kind must be one of {sorted(KINDS)}")
-            continue
-        if not isinstance(q.get("id"), str) or not _ID.match(q["id"]):
-            problems.append(f"{where}: id must be lower-case words joined by '-'")
-        elif q["id"] in seen:
-            problems.append(f"{where}: id {q['id']!r} is used twice")
-        seen.add(q.get("id"))
-        if not _text(q.get("prompt")):
-            problems.append(f"{where}: prompt must be a non-empty string")
-        if set(q) - _KEYS[kind]:
-            problems.append(f"{where}: unknown keys {sorted(set(q) - _KEYS[kind])}")
-        problems += _numeric_problems(q, where) if kind == "numeric" else _choice_problems(q, where)
-    return problems
+# The bank's data side lives in course.bank; these names stay importable from here, where
+# the lessons (`from course.quiz import load_bank`) and the tests have always found them.
+__all__ = ["KINDS", "LETTERS", "Bank", "QuizBankError", "bank_path", "load_bank", "parse_number", "validate"]
 
 
 @dataclass
@@ -123,32 +37,7 @@ class Bank:
 
 def load_bank(stem: str) -> Bank:
     """Read and validate assets/<stem>/quiz.toml."""
-    path = bank_path(stem)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise QuizBankError(f"{path}: {exc}") from None
-    problems = validate(data, str(path))
-    if problems:
-        raise QuizBankError("\n".join(problems))
-    return Bank(stem, {q["id"]: q for q in data["questions"]})
-
-
-def parse_number(text: str) -> float:
-    """Read a learner's number: 0.25, 25%, 1/4 or -2e-3; ValueError with a readable reason."""
-    cleaned = text.strip().replace("−", "-").replace(" ", "")
-    scale = 1.0
-    if cleaned.endswith("%"):
-        cleaned, scale = cleaned[:-1], 0.01
-    if "," in cleaned:
-        raise ValueError(f"I could not read {text!r}: use a point for decimals, like 0.25")
-    try:
-        value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"I could not read {text!r} as a number: try 0.25, 25% or 1/4") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
-    return value * scale
+    return Bank(stem, load_questions(stem))
 
 
 class _SelfCheck:
