@@ -10,7 +10,6 @@ def progress_file(tmp_path, monkeypatch):
     """Point the progress store at a fresh file for this test (never the real home directory)."""
     path = tmp_path / "progress.json"
     monkeypatch.setenv("COURSE_PROGRESS", str(path))
-    monkeypatch.delenv("COURSE_EXPECT_STATUS", raising=False)
     return path
 
 # Notebooks under tests/ are fixtures (generator defects, grader submissions), not lessons:

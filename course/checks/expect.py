@@ -5,6 +5,8 @@ function), what was expected, and what came back.
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from course.checks.guard import describe
@@ -60,3 +62,85 @@ def expect_equal(got, expected, call: str, what: str = "result") -> None:
     """Check that `got == expected` (plain Python values)."""
     if got != expected:
         raise Incorrect(f"`{call}` returned the wrong {what}: got {describe(got)}, expected {describe(expected)}.")
+
+
+# how "expected ..." names n values, and n numbers
+VALUES = {2: "a pair", 3: "three values", 4: "four values"}
+NUMBERS = {2: "a pair", 3: "three numbers", 4: "four numbers"}
+
+
+def _plural(n: int, word: str = "value") -> str:
+    """Return "1 value" or "n values"."""
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def expect_number(got, call: str, what: str = "one number", *, part: str = "", finite: bool = True,
+                  why_many: str = "", why_nan: str = "") -> float:
+    """Return `got` as a float: one real number (a Python or numpy scalar, or an array holding one), never a bool.
+
+    `part` names the item when `got` is one part of what the call returned (b of (w, b));
+    `why_many` and `why_nan` add the check's own advice to those two messages.
+    """
+    given = f"{part} = {describe(got)}" if part else describe(got)
+    if isinstance(got, (bool, np.bool_)):
+        raise Incorrect(f"`{call}` returned {given}; expected {what}.")
+    if isinstance(got, numbers.Real):
+        value = float(got)
+    else:
+        value = _the_one_number(got, call, given, what, why_many)
+    if finite and not np.isfinite(value):
+        raise Incorrect(f"`{call}` returned {f'{part} = ' if part else ''}{value}, not a finite number; expected "
+                        f"{what}.{why_nan}")
+    return value
+
+
+def _the_one_number(got, call: str, given: str, what: str, why_many: str) -> float:
+    """Return the one number in an array or list, or say why there is not exactly one."""
+    if not isinstance(got, (np.ndarray, np.generic, list, tuple)):
+        raise Incorrect(f"`{call}` returned {given}; expected {what}.")
+    try:
+        arr = np.asarray(got)
+    except (ValueError, TypeError):   # ragged lists
+        raise Incorrect(f"`{call}` returned {given}; expected {what}.") from None
+    if arr.dtype.kind not in "fiu":
+        raise Incorrect(f"`{call}` returned {given}; expected {what}.")
+    if arr.size != 1:
+        raise Incorrect(f"`{call}` returned {_plural(arr.size)}; expected {what}.{why_many}")
+    return float(arr.reshape(-1)[0])
+
+
+def expect_count(got, call: str, what: str = "a whole number", *, why_fraction: str = "") -> int:
+    """Return `got` as an int: one number with a whole value (12 or 12.0, as np.ceil gives), never a bool."""
+    value = expect_number(got, call, what)
+    if not value.is_integer():
+        raise Incorrect(f"`{call}` returned {value:g}, not a whole number; expected {what}.{why_fraction}")
+    return int(value)
+
+
+def expect_values(got, n: int, call: str, names: str) -> list:
+    """Return the n items of `got` after checking it is a tuple or list of exactly n; `names` lists them.
+
+    An array is refused: where the task asks for (w, b), an array is one of the two.
+    """
+    if not isinstance(got, (tuple, list)):
+        raise Incorrect(f"`{call}` returned {describe(got)}; expected {VALUES.get(n, f'{n} values')} {names}.")
+    if len(got) != n:
+        raise Incorrect(f"`{call}` returned {_plural(len(got))}; expected {n}: {names}.")
+    return list(got)
+
+
+def expect_numbers(got, n: int, call: str, names: str) -> tuple:
+    """Return n finite floats from `got` (a tuple, list or 1-D array), each a number as expect_number means it."""
+    if not (isinstance(got, (tuple, list)) or (isinstance(got, np.ndarray) and got.ndim == 1)):
+        raise Incorrect(f"`{call}` returned {describe(got)}; expected {NUMBERS.get(n, f'{n} numbers')} {names}.")
+    values = []
+    for item in expect_values(list(got), n, call, names):
+        try:
+            values.append(expect_number(item, call, finite=False))
+        except Incorrect:
+            raise Incorrect(f"`{call}` returned {describe(item)} in {names}; expected numbers.") from None
+    bad = [v for v in values if not np.isfinite(v)]
+    if bad:
+        raise Incorrect(f"`{call}` returned {names} containing {'NaN' if np.isnan(bad[0]) else 'inf'}; every value "
+                        "should be a finite number.")
+    return tuple(values)

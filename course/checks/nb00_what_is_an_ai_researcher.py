@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_close, expect_type
+from course.checks import Incorrect, Question, expect_close, expect_count, expect_type, expect_values
 
 NOTEBOOK = "00-what-is-an-ai-researcher"
 
@@ -48,8 +48,8 @@ def _as_triples(got, call):
         if not (isinstance(item, (tuple, list)) and len(item) == 3):
             raise Incorrect(f"`{call}` returned an item {item!r}; each item should be a (true, predicted, count) tuple.")
         try:
-            triples.append(tuple(int(v) for v in item))
-        except (TypeError, ValueError):
+            triples.append(tuple(expect_count(v, call) for v in item))
+        except Incorrect:
             raise Incorrect(f"`{call}` returned {item!r}; its three entries should be whole numbers.") from None
     return triples
 
@@ -103,11 +103,8 @@ def _proba_cases():
 
 def check_confidence_by_correctness(fn):
     for proba, y_true in _proba_cases():
-        got = fn(proba, y_true)
+        got = expect_values(fn(proba, y_true), 2, fn.last_call, "(mean confidence when right, when wrong)")
         call = fn.last_call
-        expect_type(got, (tuple, list), call, "a pair (mean confidence when right, mean confidence when wrong)")
-        if len(got) != 2:
-            raise Incorrect(f"`{call}` returned {len(got)} values; expected 2: (when right, when wrong).")
         expect_close(got, confidence_by_correctness(proba, y_true), call,
                      rtol=1e-6, what="means (first: when right, second: when wrong)")
     return "Matches the reference on 3 sets of predictions."

@@ -10,7 +10,7 @@ import inspect
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_array, expect_close, expect_type
+from course.checks import Incorrect, Question, expect_array, expect_close, expect_count, expect_values
 
 NOTEBOOK = "01-linear-algebra"
 
@@ -56,9 +56,7 @@ def _same_directions(got, expected):
 
 def _pca_pair(got, call, n, d, k):
     """Return (components, variances) after checking the pair's type and shapes."""
-    expect_type(got, (tuple, list), call, "a pair (components, explained_variance)")
-    if len(got) != 2:
-        raise Incorrect(f"`{call}` returned {len(got)} values; expected 2: (components, explained_variance).")
+    got = expect_values(got, 2, call, "(components, explained_variance)")
     shape = np.shape(got[0]) if isinstance(got[0], (np.ndarray, list, tuple)) else None
     if shape in ((k, n), (n, k)) and n != d:
         raise Incorrect(f"`{call}` returned components of shape {shape}: one number per sample (row of X). "
@@ -149,9 +147,10 @@ def _explain_wrong_reconstruction(got, X, components, mean, call):
 
 def check_reconstruct(fn):
     for X, components, mean in _reconstruct_cases():
-        got, call = fn(X.copy(), components.copy(), mean.copy()), fn.last_call
-        if np.shape(got) == (len(X), len(components)) and len(components) != X.shape[1]:
-            raise Incorrect(f"`{call}` returned shape {np.shape(got)}: the coordinates along the components. "
+        got = expect_array(fn(X.copy(), components.copy(), mean.copy()), fn.last_call, kind="f")
+        call = fn.last_call
+        if got.shape == (len(X), len(components)) and len(components) != X.shape[1]:
+            raise Incorrect(f"`{call}` returned shape {got.shape}: the coordinates along the components. "
                             "Map them back to pixel space with `@ components` and add the mean.")
         got = expect_array(got, call, shape=X.shape, kind="f").astype(float)
         if not np.allclose(got, reconstruct(X, components, mean), rtol=1e-6, atol=1e-9):
@@ -170,9 +169,8 @@ def _fraction_cases():
 
 def check_components_needed(fn):
     for variances, fraction in _fraction_cases():
-        got, call = fn(variances.copy(), fraction), fn.last_call
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
-            raise Incorrect(f"`{call}` returned {got!r}; expected a whole number (an int): how many components.")
+        got = expect_count(fn(variances.copy(), fraction), fn.last_call, "a whole number: how many components")
+        call = fn.last_call
         expected = components_needed(variances, fraction)
         if got == expected:
             continue

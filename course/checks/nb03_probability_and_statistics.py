@@ -10,7 +10,8 @@ import inspect
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_array, expect_type
+from course.checks import Incorrect, Question, expect_number, expect_numbers
+from course.checks.intervals import Bootstrap, expect_coverage
 
 NOTEBOOK = "03-probability-and-statistics"
 
@@ -37,25 +38,6 @@ def bootstrap_ci(x, B, alpha, rng):
     return float(low), float(high)
 
 
-def _number(got, call, what):
-    """Return `got` as a float, or say why it is not one number."""
-    if isinstance(got, (str, bytes)):
-        raise Incorrect(f"`{call}` returned the text {got!r}; expected one number ({what}).")
-    arr = expect_array(got, call, kind="f")
-    if arr.size != 1:
-        raise Incorrect(f"`{call}` returned {arr.size} values; expected one number ({what}).")
-    return float(arr.reshape(()))
-
-
-def _pair(got, call, what):
-    """Return `got` as two floats, or say why it is not a pair of numbers."""
-    expect_type(got, (tuple, list, np.ndarray), call, f"a pair {what}")
-    arr = expect_array(got, call, kind="f")
-    if arr.shape != (2,):
-        raise Incorrect(f"`{call}` returned {arr.size} values; expected a pair {what}.")
-    return float(arr[0]), float(arr[1])
-
-
 # --- q1 ------------------------------------------------------------------------------------
 
 SCREENINGS = [(0.01, 0.99, 0.95), (0.2, 0.7, 0.6), (0.001, 0.9, 0.99), (0.5, 0.8, 0.9), (0.05, 1.0, 0.75)]
@@ -79,7 +61,7 @@ BAYES_SLIPS = [
 
 def check_posterior_positive(fn):
     for case in SCREENINGS:
-        got = _number(fn(*case), fn.last_call, "a probability")
+        got = expect_number(fn(*case), fn.last_call, "one number (a probability)")
         expected = posterior_positive(*case)
         if abs(got - expected) <= 1e-6 * expected:
             continue
@@ -117,7 +99,7 @@ def _sigma_slip(got, sigma, n):
 
 def check_gaussian_mle(fn):
     for x in _gaussian_samples():
-        mu_got, sigma_got = _pair(fn(x.copy()), fn.last_call, "(mu, sigma)")
+        mu_got, sigma_got = expect_numbers(fn(x.copy()), 2, fn.last_call, "(mu, sigma)")
         call, (mu, sigma) = fn.last_call, gaussian_mle(x)
         if not np.isclose(mu_got, mu, rtol=1e-6, atol=1e-9):
             raise Incorrect(f"`{call}` returned mu = {mu_got:.4f}; the likelihood is largest at the sample mean, "
@@ -138,79 +120,39 @@ def _interval(fn, x, B, alpha, seed):
     """Call fn with a fresh generator; return (low, high) and the call, written so a learner can rerun it."""
     plain = f"{fn.__name__}(x, B={B}, alpha={alpha}, rng=np.random.default_rng({seed}))"
     call = f"`{plain}` (x: {len(x)} values)"
-    low, high = _pair(fn(x.copy(), B, alpha, np.random.default_rng(seed)), plain, "(low, high)")
+    low, high = expect_numbers(fn(x.copy(), B, alpha, np.random.default_rng(seed)), 2, plain, "(low, high)")
     if low > high:
         raise Incorrect(f"{call} returned ({low:.4f}, {high:.4f}): low is above high. "
                         "Return (low, high), the lower end first.")
     return low, high, call
 
 
-def _check_basics(fn):
-    """The interval has a width, holds the sample mean, and depends on rng and only on rng."""
-    x = np.random.default_rng(10).normal(5.0, 2.0, 40)
-    low, high, call = first = _interval(fn, x, 1000, 0.05, 1)
-    if high - low < 1e-9:
-        raise Incorrect(f"{call} returned an interval of width 0, [{low:.4f}, {high:.4f}]. Are your resamples "
-                        "drawn with replacement? Without it every resample is a reordering of x, with the same mean.")
-    if not low <= x.mean() <= high:
-        raise Incorrect(f"{call} returned [{low:.4f}, {high:.4f}], which misses the sample mean {x.mean():.4f}. "
-                        "Take quantiles of the resample means (np.quantile expects fractions such as 0.025, "
-                        "np.percentile percentages such as 2.5).")
-    if _interval(fn, x, 1000, 0.05, 1) != first:
-        raise Incorrect(f"{call} gave a different interval when called again with a generator seeded alike. "
-                        "Draw every random number from `rng` (rng.integers or rng.choice), not np.random.")
-    if _interval(fn, x, 1000, 0.05, 2)[:2] == first[:2]:
-        raise Incorrect(f"{call} gave the same interval with generators seeded 1 and 2. Draw the resamples "
-                        "from the `rng` you are given (not a generator made inside your function).")
-    low, high, call = _interval(fn, np.array([1.0] * 9 + [11.0]), 2000, 0.05, 3)
-    if not low <= 2.0 <= high:
-        raise Incorrect(f"{call}, x being nine 1s and then one 11, returned [{low:.2f}, {high:.2f}], which "
-                        "misses the mean 2.0. Can every value of x, the last one too, appear in a resample?")
-
-
-def _check_width(fn):
-    """Quadrupling n (same values, four copies) should halve the width, as the standard error does."""
-    x = np.random.default_rng(11).normal(0.0, 1.0, 50)
-    (low, high, _), (low4, high4, _) = (_interval(fn, values, 2000, 0.05, 4) for values in (x, np.tile(x, 4)))
-    ratio = (high4 - low4) / (high - low)
-    if not 0.4 < ratio < 0.6:
-        raise Incorrect(f"With 4 times as many values (x repeated 4 times) the width of your interval went from "
-                        f"{high - low:.3f} to {high4 - low4:.3f} (ratio {ratio:.2f}); it should halve, as the "
-                        "standard error sigma / sqrt(n) does. Take quantiles of the resample *means*, not of values.")
-
-
-def _check_ends(fn):
-    """Each end matches a long reference run within 0.2 standard errors, for two levels."""
-    x = np.random.default_rng(12).normal(0.0, 1.0, 400)
-    se = x.std() / np.sqrt(len(x))
-    for alpha in (0.05, 0.2):
-        *got, call = _interval(fn, x, 4000, alpha, 5)
-        expected = np.array(bootstrap_ci(x, 20_000, alpha, np.random.default_rng(6)))
-        if np.all(np.abs(np.subtract(got, expected)) < 0.2 * se):
-            continue
-        # the reference at 2 * alpha recognises quantiles taken at alpha instead of alpha / 2
-        doubled = np.array(bootstrap_ci(x, 20_000, 2 * alpha, np.random.default_rng(6)))
-        tails = (" That is the interval for level 1 - 2 alpha: put alpha / 2 in each tail."
-                 if np.all(np.abs(np.subtract(got, doubled)) < 0.2 * se) else "")
-        raise Incorrect(f"{call} returned [{got[0]:.4f}, {got[1]:.4f}]; the {1 - alpha:.0%} percentile interval "
-                        f"is about [{expected[0]:.4f}, {expected[1]:.4f}].{tails}")
+def _task(fn) -> Bootstrap:
+    """The shared bootstrap checks, told how to call fn on a sample (x,) and what it resamples."""
+    return Bootstrap(draw=lambda sample, B, alpha, seed: _interval(fn, sample[0], B, alpha, seed),
+                     values=lambda sample: sample[0],
+                     reference=lambda sample, B, alpha, rng: bootstrap_ci(sample[0], B, alpha, rng),
+                     unit="value of x", units="values of x", repeated="values (x repeated 4 times)",
+                     resampled="values", estimate="the sample mean", kind="percentile")
 
 
 def _check_coverage(fn, trials=200, n=30):
     """90% intervals from samples of 30 normal values hold the true mean about 90% of the time."""
     rng = np.random.default_rng(13)
-    hits = sum(low <= 3.0 <= high for low, high, _ in
-               (_interval(fn, rng.normal(3.0, 2.0, n), 500, 0.1, 100 + seed) for seed in range(trials)))
-    if not 0.78 <= hits / trials <= 0.97:
-        raise Incorrect(f"On {trials} samples of {n} values from a normal distribution with mean 3, your 90% "
-                        f"intervals held the mean {hits / trials:.0%} of the time; expected about 88-90%.")
-    return hits / trials
+    experiments = [((rng.normal(3.0, 2.0, n),), 100 + seed) for seed in range(trials)]
+    return expect_coverage(_task(fn).coverage(experiments, 3.0), (0.78, 0.97), trials,
+                           f"samples of {n} values from a normal distribution with mean 3", "the mean", "88-90%")
 
 
 def check_bootstrap_ci(fn):
-    _check_basics(fn)
-    _check_width(fn)
-    _check_ends(fn)
+    task = _task(fn)
+    x = np.random.default_rng(10).normal(5.0, 2.0, 40)
+    first = _interval(fn, x, 1000, 0.05, 1)
+    task.expect_width_and_mean(first, x.mean())
+    task.expect_rng((x,), 1000, first)
+    task.expect_every_unit((np.array([1.0] * 9 + [11.0]),), "x being nine 1s and then one 11")
+    task.expect_halving((np.random.default_rng(11).normal(0.0, 1.0, 50),), seed=4)
+    task.expect_ends((np.random.default_rng(12).normal(0.0, 1.0, 400),), seed=5, reference_seed=6)
     coverage = _check_coverage(fn)
     return (f"Deterministic given rng, halves in width when n quadruples, matches the percentile interval, and "
             f"its 90% intervals held the true mean in {coverage:.0%} of 200 simulated experiments.")

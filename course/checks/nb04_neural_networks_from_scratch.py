@@ -11,7 +11,7 @@ import inspect
 import numpy as np
 
 from course import mlp
-from course.checks import Incorrect, Question, expect_array, expect_close, expect_type
+from course.checks import Incorrect, Question, expect_array, expect_close, expect_type, expect_values
 from course.mlp import init_params, mlp_backward, softmax_xent_grad
 
 NOTEBOOK = "04-neural-networks-from-scratch"
@@ -90,9 +90,7 @@ def check_softmax_xent_grad(fn):
         with np.errstate(all="ignore"):
             got = fn(logits.copy(), y.copy())
         call = fn.last_call
-        expect_type(got, (tuple, list), call, "a pair (loss, gradient)")
-        if len(got) != 2:
-            raise Incorrect(f"`{call}` returned {len(got)} values; expected 2: (loss, gradient).")
+        got = expect_values(got, 2, call, "(loss, gradient)")
         loss, grad = (expect_array(value, call, kind="f", finite=False).astype(float) for value in got)
         if np.abs(logits).max() > 700 and not (np.isfinite(loss).all() and np.isfinite(grad).all()):
             raise Incorrect(f"`{call}` returned NaN or inf for logits as large as {np.abs(logits).max():g}: np.exp of "

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.checks import Incorrect, LearnerProblem, Question, expect_array, expect_close, expect_type
+from course.checks import (
+    Incorrect, LearnerProblem, Question, expect_array, expect_close, expect_number, expect_values,
+)
 
 NOTEBOOK = "05-generalization"
 
@@ -132,25 +134,6 @@ def _protocol_cases():
 
 # --- the checks ------------------------------------------------------------------
 
-def _as_pair(got, call, what):
-    expect_type(got, (tuple, list), call, f"a pair {what}")
-    if len(got) != 2:
-        raise Incorrect(f"`{call}` returned {len(got)} values; expected 2: {what}.")
-    return got
-
-
-def _as_number(value, call, what):
-    if isinstance(value, (str, bytes)) or np.ndim(value) != 0:
-        raise Incorrect(f"`{call}` returned {what} = {value!r}; expected a single number.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise Incorrect(f"`{call}` returned {what} = {value!r}; expected a single number.") from None
-    if not np.isfinite(number):
-        raise Incorrect(f"`{call}` returned {what} = {number}; it should be finite.")
-    return number
-
-
 def _same(a, b):
     return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-6, atol=1e-9)
 
@@ -175,14 +158,14 @@ def _ridge_variants(X, y, lam):
 
 def check_ridge(fn):
     for X, y, lam in _ridge_cases():
-        w, b = _as_pair(fn(X, y, lam), fn.last_call, "(w, b)")
+        w, b = expect_values(fn(X, y, lam), 2, fn.last_call, "(w, b)")
         call, d = fn.last_call, X.shape[1]
         w = expect_array(w, call, kind="f")
         if w.shape == (d + 1,):
             raise Incorrect(f"`{call}` returned w with {d + 1} entries for {d} feature(s): return the intercept "
                             "separately, as `(w, b)`.")
         expect_array(w, call, shape=(d,), kind="f")
-        b = _as_number(b, call, "b")
+        b = expect_number(b, call, "a single number", part="b")
         want_w, want_b = ridge_fit(X, y, lam)
         if _same(w, want_w) and _same(b, want_b):
             continue
@@ -229,7 +212,7 @@ def _cv_variants(X, y, lambdas, k):
 
 def check_kfold(fn):
     for X, y, lambdas, k in _cv_cases():
-        best, errors = _as_pair(fn(X, y, lambdas, k), fn.last_call, "(best lambda, CV errors)")
+        best, errors = expect_values(fn(X, y, lambdas, k), 2, fn.last_call, "(best lambda, CV errors)")
         call = fn.last_call
         errors = expect_array(errors, call, kind="f")
         if errors.shape != (len(lambdas),):
@@ -241,7 +224,7 @@ def check_kfold(fn):
                 if _same(errors, variant):
                     raise Incorrect(f"`{call}`: {meaning}")
             expect_close(errors, want, call, what="CV errors (folds: np.array_split(np.arange(n), k), in order)")
-        best = _as_number(best, call, "the best lambda")
+        best = expect_number(best, call, "a single number", part="the best lambda")
         if best == np.argmin(want) and best not in lambdas:
             raise Incorrect(f"`{call}` returned {best:g}, the position of the best lambda: return the value "
                             f"lambdas[{int(best)}] = {want_best:g}.")
@@ -293,8 +276,9 @@ def check_protocol(fn):
     for X_dev, y_dev, lambdas, k, X_test, y_test in _protocol_cases():
         got = _call_sealed(fn, X_dev, y_dev, lambdas, k, SealedTestSet(X_test, y_test))
         call = fn.last_call
-        lam, score = _as_pair(got, call, "(chosen lambda, test MSE)")
-        lam, score = _as_number(lam, call, "lambda"), _as_number(score, call, "the test MSE")
+        lam, score = expect_values(got, 2, call, "(chosen lambda, test MSE)")
+        lam = expect_number(lam, call, "a single number", part="lambda")
+        score = expect_number(score, call, "a single number", part="the test MSE")
         want_lam = kfold_select_lambda(X_dev, y_dev, lambdas, k)[0]
         w, b = ridge_fit(X_dev, y_dev, want_lam)
         want_score = float(np.mean((X_test @ w + b - y_test) ** 2))

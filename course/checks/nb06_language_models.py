@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_array, expect_close
+from course.checks import Incorrect, Question, expect_array, expect_close, expect_number
 
 NOTEBOOK = "06-language-models"
 
@@ -54,14 +54,6 @@ def _bigram_cases():
     yield np.array([0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6] * 3), np.array([1, 2, 7, 3, 7, 7, 0]), 8, 2.0
 
 
-def _as_number(got, call):
-    arr = expect_array(got, call, kind="f", finite=False)
-    if arr.size != 1:
-        raise Incorrect(f"`{call}` returned {arr.size} numbers (shape {arr.shape}); expected one number: "
-                        "the average over all test pairs.")
-    return float(arr.reshape(()))
-
-
 def _pair_probabilities(train, test, vocab_size, alpha):
     """Return ' The test pairs (a, b), ... should get probabilities p, ...' for a short test text."""
     if len(test) > 5:
@@ -96,7 +88,8 @@ def _diagnose_bigram(got, expected, call, n_pairs, example):
 
 def check_bigram_nll(fn):
     for train, test, vocab_size, alpha in _bigram_cases():
-        got = _as_number(fn(train.copy(), test.copy(), vocab_size, alpha), fn.last_call)
+        got = expect_number(fn(train.copy(), test.copy(), vocab_size, alpha), fn.last_call,
+                            "one number: the average over all test pairs", finite=False)
         expected = bigram_nll(train, test, vocab_size, alpha)
         if not math.isclose(got, expected, rel_tol=1e-6):
             example = _pair_probabilities(train, test, vocab_size, alpha)

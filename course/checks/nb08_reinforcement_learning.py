@@ -9,7 +9,8 @@ import inspect
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_array
+from course.checks import Incorrect, Question, expect_array, expect_values
+from course.gridworld import backup, frozen_lake_model, value_iteration
 
 NOTEBOOK = "08-reinforcement-learning"
 
@@ -20,17 +21,6 @@ def q_update(Q, s, a, r, s_next, done, alpha, gamma):
     target = r if done else r + gamma * Q[s_next].max()
     Q[s, a] += alpha * (target - Q[s, a])
     return Q
-
-
-def value_iteration(T, R, gamma, tol=1e-10):
-    """Return (V, policy): sweep V <- max_a (R + gamma T V) until no value changes by tol, then act greedily."""
-    V = np.zeros(len(R))
-    while True:
-        Q = R + gamma * T @ V
-        V_new = Q.max(axis=1)
-        if np.abs(V_new - V).max() < tol:
-            return V_new, Q.argmax(axis=1)
-        V = V_new
 
 
 def _update_cases():
@@ -128,20 +118,6 @@ def _chain():
     return T, R
 
 
-def frozen_lake_model(is_slippery: bool = True):
-    """Return T and R of Gymnasium's FrozenLake-v1 (4x4), slippery unless told otherwise."""
-    import gymnasium as gym
-
-    P = gym.make("FrozenLake-v1", is_slippery=is_slippery).unwrapped.P
-    T, R = np.zeros((16, 4, 16)), np.zeros((16, 4))
-    for s in range(16):
-        for a in range(4):
-            for prob, s_next, reward, _ in P[s][a]:
-                T[s, a, s_next] += prob
-                R[s, a] += prob * reward
-    return T, R
-
-
 def _mdp_cases():
     """Inputs for q2: the hand-made chain, the slippery lake, then random MDPs (one with as many states as actions)."""
     yield (*_chain(), 0.9)
@@ -153,8 +129,7 @@ def _mdp_cases():
 
 
 def _unpack(got, call, n_states, n_actions):
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        raise Incorrect(f"`{call}` returned {type(got).__name__}; expected a pair (V, policy).")
+    got = expect_values(got, 2, call, "(V, policy)")
     V = expect_array(got[0], call, kind="f")
     policy = np.asarray(got[1]) if not isinstance(got[1], (str, bytes)) else None
     if V.dtype.kind in "iu" and policy is not None and policy.dtype.kind == "f":
@@ -173,36 +148,31 @@ def _unpack(got, call, n_states, n_actions):
 
 def _undiscounted_values(T, R, tol, max_sweeps=5000):
     """Return what value iteration gives with gamma = 1, or None if that does not converge."""
-    V = np.zeros(len(R))
-    for _ in range(max_sweeps):
-        V_new = (R + T @ V).max(axis=1)
-        if np.abs(V_new - V).max() < tol:
-            return V_new
-        V = V_new
-    return None
+    V, _ = value_iteration(T, R, 1.0, tol, max_sweeps)
+    return V if np.abs(backup(T, R, 1.0, V).max(axis=1) - V).max() < tol else None
 
 
 def _check_values(V, T, R, gamma, call, tol):
-    backup = (R + gamma * T @ V).max(axis=1)
-    residual = np.abs(V - backup)
+    best = backup(T, R, gamma, V).max(axis=1)
+    residual = np.abs(V - best)
     if residual.max() < 1e-8:
         return
     undiscounted = _undiscounted_values(T, R, tol)
     if undiscounted is not None and np.allclose(V, undiscounted, atol=1e-6):
         raise Incorrect(f"`{call}` returned the values for gamma = 1: multiply the next state's value by gamma.")
     s = int(residual.argmax())
-    if residual[s] < 0.01 * max(1.0, np.abs(backup).max()):
+    if residual[s] < 0.01 * max(1.0, np.abs(best).max()):
         advice = f"You are close: keep sweeping until no value changes by tol = {tol:g} or more."
     else:
         advice = ("That is far from a fixed point: check the sweep, Q = R + gamma * T @ V (T @ V averages the values "
                   "of the states s' you may land in), then V = Q.max(axis=1).")
     raise Incorrect(f"`{call}` returned values that break the Bellman optimality equation: V[{s}] = {V[s]:.6f}, but "
-                    f"max over a of R[{s}, a] + gamma * T[{s}, a] @ V is {backup[s]:.6f} (residual {residual[s]:.1e}, "
+                    f"max over a of R[{s}, a] + gamma * T[{s}, a] @ V is {best[s]:.6f} (residual {residual[s]:.1e}, "
                     f"allowed 1e-8). {advice}")
 
 
 def _check_policy(V_star, policy, T, R, gamma, call):
-    Q = R + gamma * T @ V_star
+    Q = backup(T, R, gamma, V_star)
     worse = Q.max(axis=1) - Q[np.arange(len(policy)), policy] > 1e-6
     if not worse.any():
         return

@@ -10,14 +10,13 @@ back lists of cells or numbers, so the instructor's grader can run them outside 
 from __future__ import annotations
 
 import inspect
-import numbers
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_type
-from course.demos.nb09_ai_safety_specification_gaming import (
-    ACTIONS, CELLS, EXIT, MOVES, START, describe_path, greedy_successor, reward_table, rollout, step,
-    steps_to_exit, transitions, value_iteration,
+from course.checks import Incorrect, Question, expect_count, expect_number, expect_type
+from course.gridworld import (
+    ACTIONS, CELLS, EXIT, MOVES, START, describe_path, greedy_successor, reward_table, rollout, solve_room, step,
+    steps_to_exit, transitions,
 )
 
 NOTEBOOK = "09-ai-safety-specification-gaming"
@@ -72,8 +71,8 @@ def _as_cells(got, call):
     for item in got:
         try:
             row, col = item
-            cells.append((int(row), int(col)))
-        except (TypeError, ValueError):
+            cells.append((expect_count(row, call), expect_count(col, call)))
+        except (TypeError, ValueError, Incorrect):
             raise Incorrect(f"`{call}` returned a path containing {item!r}; each item should be a cell, "
                             "a (row, col) tuple.") from None
     return cells
@@ -124,18 +123,10 @@ def check_rollout(fn):
 
 # --- q2: my_reward ----------------------------------------------------------------
 
-def _as_reward(got, call) -> float:
-    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (numbers.Real, np.integer, np.floating)):
-        raise Incorrect(f"`{call}` returned {got!r}; a reward is one number (a float).")
-    if not np.isfinite(got):
-        raise Incorrect(f"`{call}` returned {got}; a reward must be a finite number.")
-    return float(got)
-
-
 def _rewards(fn, gamma) -> np.ndarray:
     """Return R[s, a] from the learner's reward, checking every value it returns."""
-    return reward_table(lambda state, action, next_state: _as_reward(fn(state, action, next_state, gamma),
-                                                                     fn.last_call))
+    return reward_table(lambda state, action, next_state: expect_number(
+        fn(state, action, next_state, gamma), fn.last_call, "a reward: one number (a float)"))
 
 
 def _check_dense(R, gamma):
@@ -189,7 +180,7 @@ def check_my_reward(fn):
     for gamma in GAMMAS:
         R = _rewards(fn, gamma)
         try:
-            _check_shortest(value_iteration(R, gamma), gamma)
+            _check_shortest(solve_room(R, gamma), gamma)
         except Incorrect as wrong:
             if gamma == GAMMAS[0]:
                 raise

@@ -10,8 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from course.checks import Incorrect, Question
-from course.checks.guard import describe
+from course.checks import Incorrect, Question, expect_number
 
 NOTEBOOK = "11-uncertainty-and-calibration"
 
@@ -121,31 +120,13 @@ def _mistakes(proba, y, n_bins):
     ]
 
 
-def _as_number(got, call, what, why_many="", why_nan=""):
-    """Return `got` as a float after checking it is one finite number; the hints go into the messages."""
-    if isinstance(got, (bool, np.bool_, str, bytes)):
-        raise Incorrect(f"`{call}` returned {describe(got)}; expected {what}.")
-    if isinstance(got, (list, tuple, np.ndarray)):
-        arr = np.asarray(got, dtype=object)
-        if arr.size != 1:
-            raise Incorrect(f"`{call}` returned {describe(got)}; expected {what}, not {arr.size} values.{why_many}")
-        got = arr.reshape(-1)[0]
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        raise Incorrect(f"`{call}` returned {describe(got)}; expected {what}.") from None
-    if not np.isfinite(value):
-        raise Incorrect(f"`{call}` returned {value}; expected {what}.{why_nan}")
-    return value
-
-
 def check_ece(fn):
     failures = []  # (call, value, expected, mistakes that explain the value) for every case that fails
     for proba, y, n_bins in ece_cases():
         with np.errstate(all="ignore"):
             got = fn(proba.copy(), y.copy(), n_bins)
         call = fn.last_call
-        value = _as_number(got, call, "the ECE, one number between 0 and 1",
+        value = expect_number(got, call, "the ECE, one number between 0 and 1",
                            why_many=" Add the weighted gaps of the bins up into a single number.",
                            why_nan=" NaN often comes from an empty bin (0 predictions, so 0 / 0): skip bins "
                                    "with no predictions.")
@@ -247,7 +228,7 @@ def check_fit_temperature(fn):
         with np.errstate(all="ignore"):
             got = fn(logits.copy(), y.copy())
         calls.append(fn.last_call)
-        answers.append(_as_number(got, fn.last_call, "a temperature: one positive number",
+        answers.append(expect_number(got, fn.last_call, "a temperature: one positive number",
                                   why_nan=" NaN or inf often comes from the log of a probability that underflowed "
                                           "to 0: compute log-probabilities with the log-softmax trick."))
     best = [fit_temperature(logits, y) for logits, y in cases]

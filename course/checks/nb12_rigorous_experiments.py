@@ -11,7 +11,8 @@ import math
 import numpy as np
 from scipy.stats import norm
 
-from course.checks import Incorrect, Question, expect_array, expect_type
+from course.checks import Incorrect, Question, expect_count, expect_numbers
+from course.checks.intervals import Bootstrap, expect_coverage
 
 NOTEBOOK = "12-rigorous-experiments"
 
@@ -46,14 +47,19 @@ def _triple(fn, a, b, n_boot, alpha, seed):
     plain = f"{fn.__name__}(a, b, n_boot={n_boot}, alpha={alpha}, rng=np.random.default_rng({seed}))"
     call = f"`{plain}` (a, b: {len(a)} seeds each)"
     got = fn(a.copy(), b.copy(), n_boot, alpha, np.random.default_rng(seed))
-    expect_type(got, (tuple, list, np.ndarray), plain, "three numbers (mean difference, low, high)")
-    arr = expect_array(got, plain, kind="f")
-    if arr.shape != (3,):
-        raise Incorrect(f"{call} returned {arr.size} values; expected three: (mean difference, low, high).")
-    mean, low, high = (float(v) for v in arr)
+    mean, low, high = expect_numbers(got, 3, plain, "(mean difference, low, high)")
     if low > high:
         raise Incorrect(f"{call} returned low {low:.4f} above high {high:.4f}. Return (mean, low, high) in that order.")
     return mean, low, high, call
+
+
+def _task(fn) -> Bootstrap:
+    """The shared bootstrap checks, told how to call fn on a sample (a, b) and what it resamples."""
+    return Bootstrap(draw=lambda sample, B, alpha, seed: _triple(fn, *sample, B, alpha, seed)[1:],
+                     values=lambda sample: sample[0] - sample[1],
+                     reference=lambda sample, B, alpha, rng: paired_bootstrap_diff(*sample, B, alpha, rng)[1:],
+                     unit="seed", units="seeds", repeated="seeds (the same pairs repeated 4 times)",
+                     resampled="differences", estimate="the mean difference", kind="paired percentile")
 
 
 def _check_mean_and_order(fn):
@@ -70,44 +76,15 @@ def _check_mean_and_order(fn):
                             "first, then low, then high.")
         raise Incorrect(f"{call} returned mean {mean:.4f}; the mean of the per-seed differences a - b is "
                         f"{expected:.4f}.")
-    if high - low < 1e-9:
-        raise Incorrect(f"{call} returned an interval of width 0, [{low:.4f}, {high:.4f}]. Are the seeds drawn "
-                        "with replacement? Without it every resample holds each seed once and has the same mean.")
-    if not low <= expected <= high:
-        raise Incorrect(f"{call} returned [{low:.4f}, {high:.4f}], which misses the mean difference {expected:.4f}. "
-                        "Take quantiles of the resampled means (np.quantile expects fractions such as 0.025, "
-                        "np.percentile percentages such as 2.5).")
+    _task(fn).expect_width_and_mean((low, high, call), expected)
 
 
 def _check_rng(fn):
     """The interval depends on rng and only on rng; every pair can be drawn."""
     # continuous values, so that two different sets of resamples practically never give the same ends
-    a, b = _pairs(15, shared=0.5, seed=10)
-    *first, call = _triple(fn, a, b, 2000, 0.05, 1)
-    if _triple(fn, a, b, 2000, 0.05, 1)[:3] != tuple(first):
-        raise Incorrect(f"{call} gave a different interval when called again with a generator seeded alike. "
-                        "Draw every random number from `rng` (rng.integers or rng.choice), not np.random.")
-    if _triple(fn, a, b, 2000, 0.05, 2)[:3] == tuple(first):
-        raise Incorrect(f"{call} gave the same interval with generators seeded 1 and 2, but a bootstrap interval "
-                        "depends on its random resamples. Draw them from the `rng` you are given (not from a "
-                        "generator made inside your function, and not a formula without resampling).")
-    a, b = np.array([0.0] * 9 + [10.0]), np.zeros(10)
-    _, low, high, call = _triple(fn, a, b, 2000, 0.05, 3)
-    if not low <= 1.0 <= high:
-        raise Incorrect(f"{call}, with differences nine 0s and then one 10, returned [{low:.2f}, {high:.2f}], "
-                        "which misses their mean, 1.0. Can every seed, the last one too, appear in a resample?")
-
-
-def _check_width(fn):
-    """Four times as many seeds (the same pairs, four copies) should halve the width, as the standard error does."""
-    a, b = _pairs(12, shared=0.5, seed=11)
-    (_, low, high, _), (_, low4, high4, _) = (_triple(fn, np.tile(a, k), np.tile(b, k), 2000, 0.05, 4) for k in (1, 4))
-    ratio = (high4 - low4) / (high - low)
-    if not 0.4 < ratio < 0.6:
-        raise Incorrect(f"With 4 times as many seeds (the same pairs repeated 4 times) the width of your interval went "
-                        f"from {high - low:.3f} to {high4 - low4:.3f} (ratio {ratio:.2f}); it should halve, as the "
-                        "standard error sigma / sqrt(n) does. Take quantiles of the resample *means*, not of the "
-                        "differences themselves, and do not use their standard deviation as the half-width.")
+    sample, task = _pairs(15, shared=0.5, seed=10), _task(fn)
+    task.expect_rng(sample, 2000, task.draw(sample, 2000, 0.05, 1))
+    task.expect_every_unit((np.array([0.0] * 9 + [10.0]), np.zeros(10)), "with differences nine 0s and then one 10")
 
 
 def _unpaired(a, b, n_boot, alpha, rng):
@@ -130,42 +107,20 @@ def _check_pairing(fn):
                         "draw one set of seed indices and use it for both arms (or resample a - b).")
 
 
-def _check_ends(fn):
-    """Each end matches a long reference run within 0.2 standard errors, for two levels."""
-    a, b = _pairs(40, shared=1.0, own=0.6, seed=13)
-    se = (a - b).std() / np.sqrt(len(a))
-    for alpha in (0.05, 0.2):
-        _, *got, call = _triple(fn, a, b, 4000, alpha, 7)
-        expected = np.array(paired_bootstrap_diff(a, b, 20_000, alpha, np.random.default_rng(8))[1:])
-        if np.all(np.abs(np.subtract(got, expected)) < 0.2 * se):
-            continue
-        doubled = np.array(paired_bootstrap_diff(a, b, 20_000, 2 * alpha, np.random.default_rng(8))[1:])
-        tails = (" That is the interval for level 1 - 2 alpha: put alpha / 2 in each tail."
-                 if np.all(np.abs(np.subtract(got, doubled)) < 0.2 * se) else "")
-        raise Incorrect(f"{call} returned [{got[0]:.4f}, {got[1]:.4f}]; the {1 - alpha:.0%} paired percentile "
-                        f"interval is about [{expected[0]:.4f}, {expected[1]:.4f}].{tails}")
-
-
 def _check_coverage(fn, trials=200, n=10):
     """90% intervals from 10 synthetic seeds hold the true difference 0.5 about 90% of the time (a bit less)."""
-    hits = 0
-    for trial in range(trials):
-        a, b = _pairs(n, shared=1.0, seed=100 + trial)
-        _, low, high, _ = _triple(fn, a, b, 500, 0.1, 1000 + trial)
-        hits += low <= 0.5 <= high
-    if not 0.75 <= hits / trials <= 0.96:
-        raise Incorrect(f"On {trials} synthetic experiments of {n} paired seeds with a true difference of 0.5, your "
-                        f"90% intervals held it {hits / trials:.0%} of the time; expected about 83-90% (the "
-                        "percentile bootstrap falls a little short with 10 seeds).")
-    return hits / trials
+    experiments = [(_pairs(n, shared=1.0, seed=100 + trial), 1000 + trial) for trial in range(trials)]
+    return expect_coverage(_task(fn).coverage(experiments, 0.5), (0.75, 0.96), trials,
+                           f"synthetic experiments of {n} paired seeds with a true difference of 0.5", "it",
+                           "83-90% (the percentile bootstrap falls a little short with 10 seeds)")
 
 
 def check_paired_bootstrap_diff(fn):
     _check_mean_and_order(fn)
-    _check_width(fn)
+    _task(fn).expect_halving(_pairs(12, shared=0.5, seed=11), seed=4)
     _check_rng(fn)
     _check_pairing(fn)
-    _check_ends(fn)
+    _task(fn).expect_ends(_pairs(40, shared=1.0, own=0.6, seed=13), seed=7, reference_seed=8)
     coverage = _check_coverage(fn)
     return (f"Resamples pairs, is deterministic given rng, halves in width when the seeds quadruple, matches the "
             f"percentile interval, and its 90% intervals held the true difference in {coverage:.0%} of 200 "
@@ -215,24 +170,14 @@ SEED_SLIPS = [
 ]
 
 
-def _seed_count(got, call):
-    """Return `got` as an int, or say why it is not a whole number of seeds."""
-    if isinstance(got, (bool, np.bool_)) or isinstance(got, (str, bytes)):
-        raise Incorrect(f"`{call}` returned {got!r}; expected a whole number of seeds, like 12.")
-    arr = expect_array(got, call, kind="f")
-    if arr.size != 1:
-        raise Incorrect(f"`{call}` returned {arr.size} values; expected one whole number of seeds.")
-    value = float(arr.reshape(()))
-    if value != math.floor(value):
-        raise Incorrect(f"`{call}` returned {value:.4g}, not a whole number. Seeds come in whole numbers: round up "
-                        "with math.ceil, since rounding down would fall short of the power you asked for.")
-    return int(value)
+ROUND_UP = (" Seeds come in whole numbers: round up with math.ceil, since rounding down would fall short of the power "
+            "you asked for.")
 
 
 def check_seeds_needed(fn):
     answers, calls = [], []
     for plan in PLANS:
-        answers.append(_seed_count(fn(*plan), fn.last_call))
+        answers.append(expect_count(fn(*plan), fn.last_call, "a whole number of seeds", why_fraction=ROUND_UP))
         calls.append(fn.last_call)
     expected = [seeds_needed(*plan) for plan in PLANS]
     if answers != expected:

@@ -12,8 +12,8 @@ import math
 import numpy as np
 from scipy import stats
 
-from course.checks import Incorrect, Question, expect_close, expect_type
-from course.stats import mean_ci as _reference_ci
+from course.checks import Incorrect, Question, expect_count, expect_numbers, expect_type
+from course.checks.intervals import expect_t_interval, t_half_width
 
 NOTEBOOK = "13-research-craft-and-career"
 KEYS = ("method", "mean", "low", "high", "bold")
@@ -47,46 +47,6 @@ def seeds_for_precision(sd, half_width):
     return n
 
 
-def _half_width_mistakes(n):
-    """Return (ratio of a wrong half-width to the right one, what that mistake is) for n values."""
-    t = stats.t.ppf(0.975, n - 1)
-    return [
-        (1.96 / t, f"z = 1.96 in place of Student t (with {n} values, t(0.975, {n - 1}) = {t:.3f})"),
-        (math.sqrt((n - 1) / n), "the population standard deviation (ddof=0) in place of the sample one (ddof=1)"),
-        (math.sqrt(n), "the standard deviation where the standard error sd / sqrt(n) belongs"),
-        (stats.t.ppf(0.975, n) / t, f"n = {n} degrees of freedom in place of n - 1 = {n - 1}"),
-        (stats.t.ppf(0.95, n - 1) / t, "the 0.95 quantile of t, where a two-sided 95% interval needs 0.975"),
-    ]
-
-
-def _expect_numbers(values, call, what):
-    """Check that every item of values is a real number (not a bool or a string)."""
-    for v in values:
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise Incorrect(f"`{call}` returned {v!r} in {what}; expected numbers.")
-
-
-def _diagnose_interval(got, scores, call, what):
-    """Raise Incorrect naming the mistake behind a wrong (mean, low, high), or return if it is right."""
-    mean, low, high = _reference_ci(scores)
-    arr = np.asarray(got, dtype=float)
-    if np.all(np.isfinite(arr)) and np.isclose(arr[0], mean, rtol=1e-6):
-        if not np.isclose(arr[1] + arr[2], 2 * mean, rtol=1e-6):
-            raise Incorrect(f"`{call}` gave {what} ({arr[1]:.6g}, {arr[2]:.6g}), not centred on the mean "
-                            f"{mean:.6g}: low = mean - half-width, high = mean + half-width.")
-        if arr[1] > arr[2]:
-            raise Incorrect(f"`{call}` gave {what} ({arr[1]:.6g}, {arr[2]:.6g}): low is above high. "
-                            "Return (mean, low, high) with low = mean - half-width.")
-        ratio = (arr[2] - arr[1]) / (high - low)
-        for wrong, reason in _half_width_mistakes(len(scores)):
-            if np.isclose(ratio, wrong, rtol=1e-4):
-                raise Incorrect(f"`{call}` gave {what} ({arr[1]:.6g}, {arr[2]:.6g}); expected ({low:.6g}, "
-                                f"{high:.6g}). It is {ratio:.3f} times as wide as it should be, which is "
-                                f"what you get from {reason}.")
-    expect_close(arr[0], mean, call, rtol=1e-6, what=f"mean for {what}")
-    expect_close(arr[1:], (low, high), call, rtol=1e-6, what=f"(low, high) for {what}")
-
-
 def _score_cases():
     yield [0.96, 0.97, 0.98]
     rng = np.random.default_rng(13)
@@ -96,13 +56,8 @@ def _score_cases():
 
 def check_mean_ci(fn):
     for scores in _score_cases():
-        got = fn(scores)
-        call = fn.last_call
-        expect_type(got, (tuple, list, np.ndarray), call, "a tuple (mean, low, high)")
-        if len(got) != 3:
-            raise Incorrect(f"`{call}` returned {len(got)} values; expected 3: (mean, low, high).")
-        _expect_numbers(got, call, "(mean, low, high)")
-        _diagnose_interval(got, scores, call, "the interval")
+        got = expect_numbers(fn(scores), 3, fn.last_call, "(mean, low, high)")
+        expect_t_interval(got, scores, fn.last_call, "the interval")
     return "Matches a Student-t 95% interval on 6 samples of 2 to 30 scores."
 
 
@@ -163,9 +118,9 @@ def check_results_table(fn):
         got = _as_rows(fn(runs), runs, fn.last_call)
         call = fn.last_call
         for row in got:
-            values = [row["mean"], row["low"], row["high"]]
-            _expect_numbers(values, call, f"the row of {row['method']!r}")
-            _diagnose_interval(values, runs[row["method"]], call, f"the interval of {row['method']!r}")
+            values = expect_numbers([row["mean"], row["low"], row["high"]], 3, call,
+                                    f"(mean, low, high) of the row of {row['method']!r}")
+            expect_t_interval(values, runs[row["method"]], call, f"the interval of {row['method']!r}")
         _diagnose_bold(got, results_table(runs), call)
     return "Right intervals and right bolding on 7 tables, including a noisy method that overlaps the top one."
 
@@ -173,26 +128,19 @@ def check_results_table(fn):
 PRECISION_CASES = [(1.0, 1.0), (0.01, 0.05), (0.5, 0.2), (0.45, 0.175), (2.0, 0.5), (1.0, 2.0), (1.0, 0.1)]
 
 
-def _half_width(sd, n):
-    return stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
-
-
 def check_seeds_for_precision(fn):
     for sd, half_width in PRECISION_CASES:
-        got = fn(sd, half_width)
+        n = expect_count(fn(sd, half_width), fn.last_call, "a whole number of seeds",
+                         why_fraction=" Seeds come in whole numbers: round up.")
         call, expected = fn.last_call, seeds_for_precision(sd, half_width)
-        expect_type(got, (int, float, np.integer, np.floating), call, "a whole number of seeds")
-        if not float(got).is_integer():
-            raise Incorrect(f"`{call}` returned {got!r}; seeds come in whole numbers: round up.")
-        n = int(got)
         if n < 2:
             raise Incorrect(f"`{call}` returned {n}; an interval needs at least 2 seeds (expected {expected}).")
         if n < expected:
             raise Incorrect(f"`{call}` returned {n}, too few: with {n} seeds the half-width is "
-                            f"t(0.975, {n - 1}) * {sd} / sqrt({n}) = {_half_width(sd, n):.4f} > {half_width}.")
+                            f"t(0.975, {n - 1}) * {sd} / sqrt({n}) = {t_half_width(n, sd):.4f} > {half_width}.")
         if n > expected:
             raise Incorrect(f"`{call}` returned {n}, more than needed: {n - 1} seeds already give "
-                            f"{_half_width(sd, n - 1):.4f} <= {half_width}. Return the smallest n that works.")
+                            f"{t_half_width(n - 1, sd):.4f} <= {half_width}. Return the smallest n that works.")
     return "The fewest seeds on 7 cases, from 3 seeds to 387."
 
 

@@ -16,8 +16,9 @@ import numpy as np
 from scipy import stats
 
 from course import mlp
-from course.checks import Incorrect, Question, expect_close, expect_type
+from course.checks import Incorrect, Question, expect_number, expect_type
 from course.checks.guard import describe
+from course.checks.intervals import expect_t_interval, t_half_width
 from course.data import load_digits_split
 from course.stats import mean_ci
 
@@ -112,11 +113,6 @@ def _words(text) -> int:
     return len(str(text).split())
 
 
-def _half_width(n, sd=1.0, quantile=0.975):
-    """Return the half-width of a t-interval for a mean of n values with this sd."""
-    return float(stats.t.ppf(quantile, n - 1) * sd / math.sqrt(n))
-
-
 def check_preregistration(fn):
     plan = fn()
     call = fn.last_call
@@ -144,7 +140,7 @@ def check_preregistration(fn):
                         "not more evidence. Make them all different.")
     if len(seeds) < MIN_SEEDS:
         n = len(seeds)
-        wider = (f"with {n}, a 95% t-interval is {_half_width(n) / _half_width(MIN_SEEDS):.1f} times as wide as "
+        wider = (f"with {n}, a 95% t-interval is {t_half_width(n) / t_half_width(MIN_SEEDS):.1f} times as wide as "
                  f"with {MIN_SEEDS} at the same spread" if n >= 2 else "with fewer than 2 there is no interval at all")
         raise Incorrect(f"`{call}['seeds']` names {n} seed{'s' * (n != 1)}; plan at least {MIN_SEEDS}: {wider}.")
     return (f"A plan with a hypothesis that can fail, a metric, {len(seeds)} seeds and an interval. Commit it "
@@ -164,9 +160,10 @@ def _scores(runs, seeds, call):
         if not isinstance(values, (list, tuple, np.ndarray)) or np.ndim(values) != 1 or len(values) != len(seeds):
             raise Incorrect(f"`{call}[{arm!r}]` is {describe(values)}; expected a list of {len(seeds)} scores, "
                             "one per seed.")
-        if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values):
-            raise Incorrect(f"`{call}[{arm!r}]` is {describe(values)}; each score should be a number.")
-        scores[arm] = np.asarray(values, dtype=float)
+        try:
+            scores[arm] = np.array([expect_number(v, call, finite=False) for v in values])
+        except Incorrect:
+            raise Incorrect(f"`{call}[{arm!r}]` is {describe(values)}; each score should be a number.") from None
         if not np.all(np.isfinite(scores[arm])):
             raise Incorrect(f"`{call}[{arm!r}]` contains NaN or inf: {scores[arm].tolist()}. Did a run diverge?")
     return scores
@@ -217,50 +214,28 @@ def _as_rows(got, runs, call):
             raise Incorrect(f"`{call}` returned a row {row!r}; each row is a dict with the keys "
                             f"{', '.join(ROW_KEYS)} (missing: {', '.join(missing)}).")
         for key in ROW_KEYS[1:]:
-            if isinstance(row[key], bool) or not isinstance(row[key], (int, float, np.integer, np.floating)):
+            try:
+                expect_number(row[key], call, finite=False)
+            except Incorrect:
                 also = " The baseline compared with itself gives 0.0, 0.0, 0.0." if row["arm"] == "baseline" else ""
                 raise Incorrect(f"`{call}` put {row[key]!r} under {key!r} in the row of {row['arm']!r}; "
-                                f"expected a number.{also}")
+                                f"expected a number.{also}") from None
     arms = [row["arm"] for row in got]
     if arms != list(runs):
         raise Incorrect(f"`{call}` returned rows for {arms}; expected {list(runs)}, in the order of `runs`.")
     return got
 
 
-def _width_mistakes(n):
-    """Return (ratio of a wrong half-width to the right one, what that mistake is) for n values."""
-    right = _half_width(n)
-    t = stats.t.ppf(0.975, n - 1)
-    return [(1.96 / math.sqrt(n) / right, f"z = 1.96 in place of Student t (with {n} seeds, "
-                                           f"t(0.975, {n - 1}) = {t:.3f})"),
-            (math.sqrt((n - 1) / n), "the population sd (ddof=0) in place of the sample sd (ddof=1)"),
-            (math.sqrt(n), "the sd where the standard error sd / sqrt(n) belongs"),
-            (_half_width(n, quantile=0.95) / right, "the 0.95 quantile of t, a 90% interval; 95% needs 0.975")]
-
-
-def _expect_interval(got, x, call, what):
-    """Raise Incorrect (naming a known mistake when it is one) unless got equals mean_ci(x)."""
-    mean, low, high = mean_ci(x)
-    arr = np.asarray(got, dtype=float)
-    if np.isclose(arr[0], mean, rtol=1e-6, atol=1e-9) and high > low:
-        ratio = (arr[2] - arr[1]) / (high - low)
-        for wrong, reason in _width_mistakes(len(x)):
-            if np.isclose(ratio, wrong, rtol=1e-4):
-                raise Incorrect(f"`{call}` gave {what} the interval ({arr[1]:.4f}, {arr[2]:.4f}); expected "
-                                f"({low:.4f}, {high:.4f}). It is {ratio:.3f} times as wide as it should be: {reason}.")
-    expect_close(arr, (mean, low, high), call, rtol=1e-6, atol=1e-9, what=f"(mean, low, high) for {what}")
-
-
 def _unpaired_half_widths(a, b):
     """Return the half-widths that treating arms a and b as independent gives: t, pooled, z, and two intervals added."""
     n, sd_a, sd_b = len(a), np.std(a, ddof=1), np.std(b, ddof=1)
     spread = math.hypot(sd_a, sd_b)
-    return [_half_width(n, spread), stats.t.ppf(0.975, 2 * n - 2) * spread / math.sqrt(n),
-            1.96 * spread / math.sqrt(n), _half_width(n, sd_a) + _half_width(n, sd_b)]
+    return [t_half_width(n, spread), stats.t.ppf(0.975, 2 * n - 2) * spread / math.sqrt(n),
+            1.96 * spread / math.sqrt(n), t_half_width(n, sd_a) + t_half_width(n, sd_b)]
 
 
 def _expect_difference(got, scores, baseline, call, arm):
-    """Like _expect_interval for the paired difference scores - baseline, spotting a flipped sign or no pairing."""
+    """Like expect_t_interval for the paired difference scores - baseline, spotting a flipped sign or no pairing."""
     mean, _, _ = mean_ci(scores - baseline)
     arr = np.asarray(got, dtype=float)
     what = f"the difference {arm!r} - 'baseline'"
@@ -272,7 +247,7 @@ def _expect_difference(got, scores, baseline, call, arm):
             raise Incorrect(f"`{call}` gave {what} the interval ({arr[1]:.4f}, {arr[2]:.4f}), built as if the "
                             "arms were independent. The seeds pair them: take the per-seed differences "
                             "arm - baseline and put the t-interval on those.")
-    _expect_interval(arr, scores - baseline, call, what)
+    expect_t_interval(arr, scores - baseline, call, what, "seeds")
 
 
 def check_results_table(fn):
@@ -280,7 +255,7 @@ def check_results_table(fn):
         rows = _as_rows(fn(copy.deepcopy(runs)), runs, fn.last_call)   # a copy: the check keeps the originals
         call, baseline = fn.last_call, np.asarray(runs["baseline"], dtype=float)
         for row in rows:
-            _expect_interval([row["mean"], row["low"], row["high"]], runs[row["arm"]], call, repr(row["arm"]))
+            expect_t_interval([row["mean"], row["low"], row["high"]], runs[row["arm"]], call, repr(row["arm"]), "seeds")
         for row in sorted(rows, key=lambda row: row["arm"] == "baseline"):   # the baseline's own row last
             scores = np.asarray(runs[row["arm"]], dtype=float)
             _expect_difference([row["diff"], row["diff_low"], row["diff_high"]], scores, baseline, call, row["arm"])

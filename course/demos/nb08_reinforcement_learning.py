@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from course.explore import Explorer
+from course.gridworld import backup
 
 ACTIONS = ("left", "down", "right", "up")           # FrozenLake's action numbers 0, 1, 2, 3
 STEPS = ((0, -1), (1, 0), (0, 1), (-1, 0))           # (row, column) change of each action
@@ -48,14 +49,14 @@ def sweep_values(T, R, gamma, sweeps):
     """Return V after 0, 1, ..., `sweeps` sweeps of value iteration from V = 0, one row each."""
     history = [np.zeros(len(R))]
     for _ in range(sweeps):
-        history.append((R + gamma * T @ history[-1]).max(axis=1))
+        history.append(backup(T, R, gamma, history[-1]).max(axis=1))
     return np.array(history)
 
 
 def draw_sweep(fig, sweep, desc, T, R, gamma, history) -> str:
     """Draw the values and greedy policy after `sweep` sweeps; return a caption."""
     V = history[sweep]
-    Q = R + gamma * T @ V
+    Q = backup(T, R, gamma, V)
     open_tiles = np.isin(np.asarray(desc).astype(str).ravel(), ["S", "F"])
     decided = open_tiles & (Q.max(axis=1) - Q.min(axis=1) > 1e-12)   # no arrow where all actions look alike
     ax = fig.subplots()

@@ -1,10 +1,10 @@
-"""Lesson 09's grid world: a 6x6 room with a wall, five reward designs, and an explorer of what each asks for.
+"""Lesson 09's demos: five reward designs for the room, and an explorer of what each asks for.
 
-The exercise checker judges a learner's reward on this same room, so it imports the world from here.
+The room itself (cells, moves, value iteration, rollouts) lives in course/gridworld.py,
+which the exercise checker imports too.
 """
 from __future__ import annotations
 
-from collections import deque
 from functools import partial
 
 import ipywidgets as widgets
@@ -12,40 +12,16 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from course.explore import Explorer
+from course.gridworld import (
+    CELLS, EXIT, SIZE, START, WALL, describe_path, greedy_policy, manhattan, reward_table, rollout, shortest_exits,
+    solve_room, step,
+)
 
-SIZE = 6
-START, EXIT = (0, 0), (5, 5)
-WALL = frozenset((row, 4) for row in range(1, 6))   # the exit sits behind it: only row 0 leads around
 GAMMA = 0.9
-MOVES = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
-ACTIONS = tuple(MOVES)
-CELLS = tuple((r, c) for r in range(SIZE) for c in range(SIZE) if (r, c) not in WALL)
-INDEX = {cell: i for i, cell in enumerate(CELLS)}
 
-
-def step(cell, action):
-    """Return the cell a move leads to; into the wall or off the grid, the agent stays where it is."""
-    (r, c), (dr, dc) = cell, MOVES[action]
-    return (r + dr, c + dc) if (r + dr, c + dc) in INDEX else cell
-
-
-def manhattan(cell) -> int:
-    """Return the distance to the exit as if there were no wall."""
-    return abs(cell[0] - EXIT[0]) + abs(cell[1] - EXIT[1])
-
-
-def steps_to_exit() -> dict:
-    """Return {cell: fewest moves to the exit}, by breadth-first search outwards from the exit."""
-    # every move here can be undone, so "b is one move from a" works in both directions
-    distance, queue = {EXIT: 0}, deque([EXIT])
-    while queue:
-        cell = queue.popleft()
-        for action in ACTIONS:
-            neighbour = step(cell, action)
-            if neighbour not in distance:
-                distance[neighbour] = distance[cell] + 1
-                queue.append(neighbour)
-    return distance
+# The name solutions/09 and exercises/09 import for solving the room: value_iteration(R, gamma) -> Q.
+# The one value_iteration is course.gridworld's (T, R, gamma); drop this alias once they use solve_room.
+value_iteration = solve_room
 
 
 # Reward designs: reward(state, action, next_state, gamma) for one move.
@@ -81,76 +57,6 @@ DESIGNS = {
     "potential-based shaping": potential_shaping,
     "bonus for ending next to the exit": near_exit_bonus,
 }
-
-
-def transitions() -> np.ndarray:
-    """Return next_index[s, a]: the index in CELLS of the cell that action a leads to from cell s."""
-    return np.array([[INDEX[step(cell, action)] for action in ACTIONS] for cell in CELLS])
-
-
-def reward_table(reward) -> np.ndarray:
-    """Return R[s, a] = reward(cell, action, next cell); the exit's row stays 0 (the episode is over)."""
-    R = np.zeros((len(CELLS), len(ACTIONS)))
-    for i, cell in enumerate(CELLS):
-        if cell != EXIT:
-            R[i] = [reward(cell, action, step(cell, action)) for action in ACTIONS]
-    return R
-
-
-def value_iteration(R, gamma: float, tol: float = 1e-12, max_sweeps: int = 20_000) -> np.ndarray:
-    """Return Q[s, a] for rewards R in this room; the exit ends the episode, so its values stay 0."""
-    next_index, V = transitions(), np.zeros(len(CELLS))
-    scale = max(1.0, float(np.abs(R).max()))
-    for _ in range(max_sweeps):
-        Q = R + gamma * V[next_index]
-        Q[INDEX[EXIT]] = 0.0
-        V_new = Q.max(axis=1)
-        if np.abs(V_new - V).max() < tol * scale:
-            break
-        V = V_new
-    return Q
-
-
-def greedy_policy(Q) -> dict:
-    """Return {cell: move}: the first best move in every cell but the exit."""
-    return {cell: ACTIONS[int(np.argmax(Q[i]))] for i, cell in enumerate(CELLS) if cell != EXIT}
-
-
-def greedy_successor(Q) -> dict:
-    """Return {cell: next cell} when the agent takes its first best move from every cell but the exit."""
-    return {cell: step(cell, action) for cell, action in greedy_policy(Q).items()}
-
-
-def rollout(successor, start, exit):
-    """Return the cells visited from start: up to the exit, or up to the first cell visited twice."""
-    path, seen = [start], {start}
-    while path[-1] != exit:
-        cell = successor[path[-1]]
-        path.append(cell)
-        if cell in seen:
-            break
-        seen.add(cell)
-    return path
-
-
-def describe_path(path) -> str:
-    """Return what a rollout does, in words: how it reaches the exit, or where it loops."""
-    if path[-1] == EXIT:
-        shortest = steps_to_exit()[path[0]]
-        extra = "the shortest path" if len(path) - 1 == shortest else f"the shortest takes {shortest}"
-        return f"reaches the exit in {len(path) - 1} steps ({extra})"
-    first = path.index(path[-1])
-    cycle = path[first:-1]
-    if len(cycle) == 1:
-        return f"gets stuck at {cycle[0]} after {first} steps and never exits"
-    return f"circles through {', '.join(map(str, cycle))} from step {first} on and never exits"
-
-
-def shortest_exits(successor) -> int:
-    """Return from how many cells (the exit aside) the agent reaches the exit by a shortest path."""
-    distance = steps_to_exit()
-    paths = [rollout(successor, cell, EXIT) for cell in successor]
-    return sum(p[-1] == EXIT and len(p) - 1 == distance[p[0]] for p in paths)
 
 
 def discounted_returns(successor, reward, gamma: float, start, steps: int = 30) -> np.ndarray:
@@ -208,7 +114,7 @@ def _grid_axes(ax, size):
 def draw_reward_design(fig, design: str, gamma: float = GAMMA, start=START) -> str:
     """Draw the best moves under one reward design and the path from start; return a caption."""
     reward = partial(DESIGNS[design], gamma=gamma)
-    policy = greedy_policy(value_iteration(reward_table(reward), gamma))
+    policy = greedy_policy(solve_room(reward_table(reward), gamma))
     successor = {cell: step(cell, action) for cell, action in policy.items()}
     path = rollout(successor, start, EXIT)
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.2])

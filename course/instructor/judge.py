@@ -13,9 +13,8 @@ import ast
 import inspect
 import json
 
-from course.checks.expect import Incorrect
 from course.checks.guard import LearnerProblem, describe_call
-from course.feedback import CORRECT, ERROR, INCORRECT, NOT_ATTEMPTED, Feedback
+from course.feedback import ERROR, INCORRECT, NOT_ATTEMPTED, Feedback
 from course.instructor import wire
 from course.instructor.runner import HELPER, NotebookRun
 
@@ -130,8 +129,8 @@ def judge(run: NotebookRun, question, names: list[str], seconds: float) -> Feedb
     if not question.wants_function:
         return Feedback(INCORRECT, f"{question.name} expects a value, and `{found['name']}` is a function.",
                         question.name)
-    answer = LearnerFunction(run, str(found["name"]), found.get("params", []), seconds)
-    return evaluate(question, answer)
+    # the question's own verdict, minus the notebook's extras (the Guarded wrapper, hints, progress)
+    return question.judge(LearnerFunction(run, str(found["name"]), found.get("params", []), seconds))
 
 
 def _unanswered(run: NotebookRun, question, names: list[str], found: dict) -> Feedback:
@@ -146,17 +145,3 @@ def _unanswered(run: NotebookRun, question, names: list[str], found: dict) -> Fe
     if found.get("kind") == "out_of_time":
         return Feedback(ERROR, f"Not checked: the checks used up their {budget}.", question.name)
     return Feedback(ERROR, f"Not graded: {run.problem or 'the kernel did not answer'}.", question.name)
-
-
-def evaluate(question, answer: LearnerFunction) -> Feedback:
-    """Run the question's check on `answer`; like Question.evaluate, without re-wrapping the answer."""
-    try:
-        message = question._check(answer)
-    except LearnerProblem as problem:
-        return Feedback(problem.status, problem.message, question.name)
-    except Incorrect as wrong:
-        return Feedback(INCORRECT, str(wrong), question.name)
-    except Exception as exc:  # the learner's value broke the check itself (an odd type, say)
-        return Feedback(ERROR, f"The check could not use what your code gave back ({type(exc).__name__}: "
-                        f"{str(exc)[:200]}). Does it return the kind of value the task asks for?", question.name)
-    return Feedback(CORRECT, message or "", question.name)

@@ -106,6 +106,11 @@ def wrong_axis(proba, y_true):
     return float(confidence[right].mean()), float(confidence[~right].mean())
 
 
+def test_are_counts_with_a_fraction_not_rounded_into_whole_numbers_q1():
+    result = q1.check(lambda y_true, y_pred, k=5: [(t, p, n + 0.25) for t, p, n in top_confusions(y_true, y_pred, k)])
+    assert result.status == "incorrect" and "its three entries should be whole numbers" in result.message
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(confidence_by_correctness).status == "correct"
 

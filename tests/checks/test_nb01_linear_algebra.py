@@ -124,7 +124,7 @@ def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     (None, "You passed None"),
     ("pca", "expects your function itself"),
     (lambda X, k: pca(X, k)[0], "returned float64 array of shape (3, 5); expected a pair"),
-    (lambda X, k: (pca(X, k)[0],), "returned 1 values; expected 2"),
+    (lambda X, k: (pca(X, k)[0],), "returned 1 value; expected 2"),
     (lambda X, k: "components", "expected a pair (components, explained_variance)"),
     (lambda X, k: (np.full((k, X.shape[1]), np.nan), np.ones(k)), "NaN"),
     (lambda X, k: (pca(X, k)[0], "variances"), "expected a numpy array"),
@@ -237,6 +237,11 @@ def test_does_the_reference_pass_q3():
     assert q3.check(components_needed).status == "correct"
 
 
+def test_does_a_whole_float_pass_q3_as_a_count():
+    """np.ceil and friends give 3.0: a whole value is a count, whatever its type."""
+    assert q3.check(lambda variances, fraction: float(components_needed(variances, fraction))).status == "correct"
+
+
 def test_does_a_plain_loop_pass_q3():
     def loop(variances, fraction):
         total, kept = sum(variances), 0.0
@@ -261,7 +266,7 @@ def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
 
 
 @pytest.mark.parametrize("answer, words", [
-    (lambda variances, fraction: 2.0, "expected a whole number"),
+    (lambda variances, fraction: 2.5, "returned 2.5, not a whole number; expected a whole number"),
     (lambda variances, fraction: True, "expected a whole number"),
     (lambda variances, fraction: "3", "expected a whole number"),
     (lambda variances, fraction: float("nan"), "expected a whole number"),

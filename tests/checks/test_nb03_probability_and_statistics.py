@@ -73,8 +73,8 @@ def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
 @pytest.mark.parametrize("bad, words", [
     (None, "You passed None"),
     ("posterior_positive", "expects your function itself"),
-    (lambda p, se, sp: float("nan"), "NaN"),
-    (lambda p, se, sp: "0.17", "returned the text '0.17'"),
+    (lambda p, se, sp: float("nan"), "returned nan, not a finite number"),
+    (lambda p, se, sp: "0.17", "returned '0.17'; expected one number"),
     (lambda p, se, sp: [0.1, 0.2], "returned 2 values; expected one number"),
 ])
 def test_does_bad_input_get_a_message_q1(bad, words):

@@ -89,6 +89,12 @@ def test_does_bad_input_get_a_message_q1(bad, words):
     assert result.status in ("incorrect", "error") and words in result.message, result
 
 
+def test_is_true_not_taken_for_the_first_problems_intercept_of_one_q1():
+    """The first problem's intercept is exactly 1: a bool must not pass as that number."""
+    result = q1.check(lambda X, y, lam: (ridge_fit(X, y, lam)[0], True))
+    assert result.status == "incorrect" and "returned b = True; expected a single number" in result.message
+
+
 def test_is_an_endless_loop_stopped_q1():
     def forever(X, y, lam):
         while True:
@@ -321,7 +327,7 @@ def test_does_a_hard_coded_k_fail_q3(k):
 @pytest.mark.parametrize("bad, words", [
     (None, "You passed None"),
     ("select_and_test", "expects your function itself"),
-    (lambda X_dev, y_dev, lambdas, k, test: (1.0, float("nan")), "should be finite"),
+    (lambda X_dev, y_dev, lambdas, k, test: (1.0, float("nan")), "not a finite number"),
     (lambda X_dev, y_dev, lambdas, k, test: test(np.zeros(3), 0.0), "ValueError: test(w, b) needs w of shape"),
     (lambda X_dev, y_dev, lambdas, k, test: test(*ridge_fit(X_dev, y_dev, 1.0)), "expected a pair"),
 ])

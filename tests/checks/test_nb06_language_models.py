@@ -79,7 +79,7 @@ def test_does_the_worked_example_give_the_number_in_the_task():
     (alpha_missing_from_total, "every row sums to 1"),
     (normalised_by_column, "every row sums to 1"),
     (total_not_mean, "the total over all 3 test pairs"),
-    (every_pair_score, "returned 3 numbers"),
+    (every_pair_score, "returned 3 values; expected one number"),
 ])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
@@ -98,7 +98,7 @@ def test_is_a_nan_from_an_empty_row_explained_q1():
 
 def test_is_a_string_result_refused_q1():
     result = q1.check(lambda train, test, vocab_size, alpha: "3.3 bits")
-    assert result.status == "incorrect" and "expected a numpy array" in result.message
+    assert result.status == "incorrect" and "returned '3.3 bits'; expected one number" in result.message
 
 
 def test_is_a_crash_in_learner_code_reported_q1():

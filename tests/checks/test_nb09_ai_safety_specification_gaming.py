@@ -8,9 +8,7 @@ import pytest
 
 from course.checks import Incorrect
 from course.checks.nb09_ai_safety_specification_gaming import GAMMAS, _check_shortest, my_reward, q1, q2
-from course.demos.nb09_ai_safety_specification_gaming import (
-    EXIT, reward_table, rollout, steps_to_exit, value_iteration,
-)
+from course.gridworld import EXIT, reward_table, rollout, solve_room, steps_to_exit
 
 
 # --- q1: rollout --------------------------------------------------------------------
@@ -125,6 +123,13 @@ def test_are_lists_and_numpy_pairs_accepted_as_cells():
     assert result.status == "correct"
 
 
+def test_are_true_and_false_not_taken_for_rows_and_columns():
+    def as_booleans(successor, start, exit):
+        return [tuple(bool(v) if v in (0, 1) else v for v in cell) for cell in rollout(successor, start, exit)]
+    result = q1.check(as_booleans)
+    assert result.status == "incorrect" and "returned a path containing (False, False)" in result.message
+
+
 def test_does_the_reference_find_the_lessons_dance():
     successor = {(0, 0): (0, 1), (0, 1): (1, 1), (1, 1): (0, 1)}
     assert rollout(successor, (0, 0), EXIT) == [(0, 0), (0, 1), (1, 1), (0, 1)]
@@ -228,9 +233,9 @@ def test_is_the_big_exit_reward_only_a_lucky_patch():
     def at(gamma):
         return reward_table(lambda s, a, s_next: bonus_with_a_big_exit_reward(s, a, s_next, gamma))
 
-    _check_shortest(value_iteration(at(0.9), 0.9), 0.9)   # raises nothing: right behaviour at 0.9
+    _check_shortest(solve_room(at(0.9), 0.9), 0.9)   # raises nothing: right behaviour at 0.9
     with pytest.raises(Incorrect, match="never exits"):
-        _check_shortest(value_iteration(at(0.99), 0.99), 0.99)
+        _check_shortest(solve_room(at(0.99), 0.99), 0.99)
 
     def dense_bonus_with_a_big_exit_reward(state, action, next_state, gamma):
         bump = -0.1 if next_state == state else 0.0   # a small cost for running into the wall makes it dense
@@ -253,20 +258,21 @@ def test_does_a_tie_between_a_right_and_a_wrong_move_count_as_wrong():
 
 
 @pytest.mark.parametrize("returned, words", [
-    ("1", "returned '1'; a reward is one number"),
-    (float("nan"), "returned nan; a reward must be a finite number"),
-    (float("inf"), "returned inf; a reward must be a finite number"),
-    (np.array([1.0]), "a reward is one number"),
-    ([1.0, 2.0], "a reward is one number"),
-    (True, "a reward is one number"),
+    ("1", "returned '1'; expected a reward: one number"),
+    (float("nan"), "returned nan, not a finite number; expected a reward"),
+    (float("inf"), "returned inf, not a finite number; expected a reward"),
+    ([1.0, 2.0], "returned 2 values; expected a reward: one number"),
+    (True, "returned True; expected a reward: one number"),
 ])
 def test_does_a_reward_that_is_not_a_number_get_a_message_q2(returned, words):
     result = q2.check(lambda state, action, next_state, gamma: returned)
     assert result.status == "incorrect" and words in result.message
 
 
-def test_are_numpy_numbers_accepted_as_rewards():
-    result = q2.check(lambda state, action, next_state, gamma: np.float32(my_reward(state, action, next_state, gamma)))
+@pytest.mark.parametrize("as_number", [np.float32, lambda value: np.array([value])])
+def test_are_numpy_numbers_accepted_as_rewards(as_number):
+    """A reward is one number, whatever holds it: a numpy scalar, or an array of one (as everywhere in the course)."""
+    result = q2.check(lambda state, action, next_state, gamma: as_number(my_reward(state, action, next_state, gamma)))
     assert result.status == "correct"
 
 

@@ -128,7 +128,7 @@ def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     ("0.1", "expected the ECE, one number"),
     (None, "did you forget `return`"),
     (float("nan"), "returned nan"),
-    ([0.1, 0.2], "not 2 values"),
+    ([0.1, 0.2], "returned 2 values"),
 ])
 def test_does_a_wrong_kind_of_answer_get_a_message_q1(returned, words):
     result = q1.check(lambda proba, y, n_bins=10: returned)
@@ -238,7 +238,7 @@ def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
 @pytest.mark.parametrize("returned, words", [
     ("1.5", "expected a temperature: one positive number"),
     (float("nan"), "returned nan"),
-    (np.array([1.2, 1.4]), "not 2 values"),
+    (np.array([1.2, 1.4]), "returned 2 values"),
 ])
 def test_does_a_wrong_kind_of_answer_get_a_message_q2(returned, words):
     result = q2.check(lambda logits, y: returned)

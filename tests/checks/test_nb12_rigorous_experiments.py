@@ -137,7 +137,7 @@ def test_does_a_correct_answer_with_another_draw_pattern_pass_q1(other):
     (percentile_with_fractions, "np.percentile percentages"),
     (last_seed_never_drawn, "Can every seed, the last one too"),
     (without_replacement, "width 0"),
-    (interval_only, "returned 2 values; expected three"),
+    (interval_only, "returned 2 values; expected 3"),
 ])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
@@ -304,7 +304,7 @@ def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
 @pytest.mark.parametrize("bad, words", [
     (None, "You passed None"),
     ("seeds_needed", "expects your function itself"),
-    (lambda delta, sigma, power, alpha: float("nan"), "NaN"),
+    (lambda delta, sigma, power, alpha: float("nan"), "returned nan, not a finite number"),
     (lambda delta, sigma, power, alpha: "12", "expected a whole number of seeds"),
     (lambda delta, sigma, power, alpha: True, "expected a whole number of seeds"),
     (lambda delta, sigma, power, alpha: [12, 13], "returned 2 values"),

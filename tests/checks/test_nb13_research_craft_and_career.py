@@ -95,9 +95,9 @@ def test_does_z_show_that_it_is_too_narrow_q1():
 
 @pytest.mark.parametrize("returns, words", [
     (lambda scores: (float("nan"), 0.0, 1.0), "NaN"),
-    (lambda scores: "0.97 +- 0.02", "expected a tuple (mean, low, high)"),
+    (lambda scores: "0.97 +- 0.02", "expected three numbers (mean, low, high)"),
     (lambda scores: ("0.97", 0.95, 0.99), "expected numbers"),
-    (lambda scores: {"mean": 0.97}, "expected a tuple (mean, low, high)"),
+    (lambda scores: {"mean": 0.97}, "expected three numbers (mean, low, high)"),
 ])
 def test_does_a_malformed_return_value_get_a_message_q1(returns, words):
     result = q1.check(returns)
@@ -267,7 +267,7 @@ def test_does_the_reference_pass_q3():
 
 @pytest.mark.parametrize("wrong, words", [
     (z_formula, "returned 4, too few: with 4 seeds the half-width is t(0.975, 3) * 1.0 / sqrt(4) = 1.5912 > 1.0"),
-    (z_formula_unrounded, "seeds come in whole numbers: round up"),
+    (z_formula_unrounded, "Seeds come in whole numbers: round up"),
     (last_too_wide, "returned 6, too few"),
     (n_degrees_of_freedom_seeds, "returned 6, too few"),
     (forgot_sqrt, "returned 4, too few"),
@@ -281,9 +281,9 @@ def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
 
 
 @pytest.mark.parametrize("returns, words", [
-    (lambda sd, half_width: float("nan"), "whole numbers"),
+    (lambda sd, half_width: float("nan"), "not a finite number; expected a whole number of seeds"),
     (lambda sd, half_width: "7", "expected a whole number of seeds"),
-    (lambda sd, half_width: [7], "expected a whole number of seeds"),
+    (lambda sd, half_width: [7, 8], "returned 2 values; expected a whole number of seeds"),
 ])
 def test_does_a_malformed_return_value_get_a_message_q3(returns, words):
     result = q3.check(returns)

@@ -264,9 +264,9 @@ def test_does_the_reference_pass_q3():
 
 @pytest.mark.parametrize("wrong, words", [
     (z_interval, "z = 1.96 in place of Student t (with 5 seeds, t(0.975, 4) = 2.776)"),
-    (population_sd, "the population sd (ddof=0)"),
+    (population_sd, "the population standard deviation (ddof=0)"),
     (ninety_percent, "a 90% interval"),
-    (sd_not_se, "the sd where the standard error sd / sqrt(n) belongs"),
+    (sd_not_se, "the standard deviation where the standard error sd / sqrt(n) belongs"),
     (unpaired, "built as if the arms were independent"),
     (intervals_subtracted, "built as if the arms were independent"),
     (baseline_minus_arm, "subtract the baseline from the arm"),

@@ -6,15 +6,17 @@ import pytest
 from matplotlib.figure import Figure
 
 from course.demos.nb09_ai_safety_specification_gaming import (
-    CELLS, DESIGNS, EXIT, INDEX, START, describe_path, discounted_returns, draw_reward_design, greedy_policy,
-    greedy_successor, manhattan, plot_room, potential_shaping, reward_explorer, reward_table, rollout,
-    shortest_exits, step, steps_to_exit, true_reward, value_iteration,
+    DESIGNS, discounted_returns, draw_reward_design, plot_room, potential_shaping, reward_explorer, true_reward,
+)
+from course.gridworld import (
+    CELLS, EXIT, INDEX, START, describe_path, greedy_policy, greedy_successor, manhattan, reward_table, rollout,
+    shortest_exits, solve_room, step, steps_to_exit,
 )
 
 
 def solve(design, gamma=0.9):
     reward = partial(DESIGNS[design], gamma=gamma)
-    return greedy_successor(value_iteration(reward_table(reward), gamma))
+    return greedy_successor(solve_room(reward_table(reward), gamma))
 
 
 def test_do_moves_stop_at_the_wall_and_the_edge():
@@ -32,7 +34,7 @@ def test_does_the_wall_make_distance_a_poor_measure_of_progress():
 
 
 def test_is_the_value_of_the_start_0_9_to_the_ninth_under_the_true_reward():
-    Q = value_iteration(reward_table(true_reward), 0.9)
+    Q = solve_room(reward_table(true_reward), 0.9)
     assert Q.max(axis=1)[INDEX[START]] == pytest.approx(0.9**9, abs=1e-12)
     assert np.all(Q[INDEX[EXIT]] == 0)
 
@@ -66,8 +68,8 @@ def test_does_the_patch_trap_the_agent_behind_the_wall():
 def test_is_shaping_the_true_value_minus_the_potential():
     """Ng, Harada and Russell: Q_shaped(s, a) = Q(s, a) - phi(s), here with phi = -distance."""
     for gamma in (0.5, 0.9, 0.99):
-        Q_true = value_iteration(reward_table(true_reward), gamma)
-        Q_shaped = value_iteration(reward_table(partial(potential_shaping, gamma=gamma)), gamma)
+        Q_true = solve_room(reward_table(true_reward), gamma)
+        Q_shaped = solve_room(reward_table(partial(potential_shaping, gamma=gamma)), gamma)
         phi = -np.array([manhattan(cell) for cell in CELLS], dtype=float)
         inside = [i for i, cell in enumerate(CELLS) if cell != EXIT]
         assert np.abs(Q_shaped - (Q_true - phi[:, None]))[inside].max() < 1e-9
@@ -89,7 +91,7 @@ def test_do_the_returns_add_up_along_the_path():
 
 def test_does_the_room_show_the_wall_arrows_and_the_loop():
     ax = Figure().subplots()
-    policy = greedy_policy(value_iteration(reward_table(true_reward), 0.9))
+    policy = greedy_policy(solve_room(reward_table(true_reward), 0.9))
     plot_room(ax, arrows=policy, path=[(0, 0), (0, 1), (0, 0)], numbers={(1, 1): 7})
     assert len(ax.patches) == 5 + 2          # five wall cells, the exit and the start
     assert len(ax.collections[0].U) == 30    # one arrow per cell but the exit
