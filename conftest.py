@@ -9,8 +9,10 @@ that calls `.check(` must display its verdict, and that verdict must have this s
 The verdicts are read from the outputs the kernel sends back, so nothing in the course
 package looks at the variable, and a learner who happens to have it set never notices.
 """
+import atexit
 import os
 import re
+import shutil
 import tempfile
 
 import pytest
@@ -18,7 +20,10 @@ import pytest
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-os.environ["COURSE_PROGRESS"] = os.path.join(tempfile.mkdtemp(prefix="course-test-"), "progress.json")
+# One throw-away folder per pytest process (xdist workers included), removed when it ends.
+PROGRESS_FOLDER = tempfile.mkdtemp(prefix="course-test-")
+os.environ["COURSE_PROGRESS"] = os.path.join(PROGRESS_FOLDER, "progress.json")
+atexit.register(shutil.rmtree, PROGRESS_FOLDER, ignore_errors=True)   # in case pytest_unconfigure never runs
 
 EXPECT_ENV = "COURSE_EXPECT_STATUS"
 CHECK_CALL = re.compile(r"\.check\(")
@@ -55,3 +60,8 @@ def pytest_runtest_call(item):
     if expected and outputs is not None:
         expect_verdicts(item.cell.source, outputs, expected)
     return result
+
+
+def pytest_unconfigure(config):
+    """Remove this process's progress folder: a test run leaves nothing in the temporary folder."""
+    shutil.rmtree(PROGRESS_FOLDER, ignore_errors=True)
