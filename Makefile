@@ -66,11 +66,13 @@ LAB_ARGS ?=
 lab: $(VENV)/.installed
 	$(BIN)/course lab $(LAB_ARGS)
 
-# Three runs. The first two spread over the CPU cores by whole files (--dist loadfile: a
-# notebook's cells must share one kernel): unit tests with lessons and solutions under
+# The linter (ruff, settings in pyproject.toml), then three runs. The first two spread over
+# the CPU cores by whole files (--dist loadfile: a notebook's cells must share one kernel):
+# unit tests with lessons and solutions under
 # strict nbval, then the exercises under nbval-lax, where every check must say "not
 # attempted". The third is the browser suite (test-browser).
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(NBVAL) $(PARALLEL) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--ignore=tests/browser tests notebooks solutions
 	COURSE_EXPECT_STATUS=not_attempted $(BIN)/python -m pytest $(NBVAL) $(PARALLEL) --nbval-lax exercises

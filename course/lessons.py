@@ -92,4 +92,4 @@ def by_stem(stem: str) -> Lesson:
     for lesson in LESSONS:
         if lesson.stem == stem:
             return lesson
-    raise KeyError(f"no lesson named {stem!r}; known: {[l.stem for l in LESSONS]}")
+    raise KeyError(f"no lesson named {stem!r}; known: {[lesson.stem for lesson in LESSONS]}")

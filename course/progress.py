@@ -21,7 +21,7 @@ import random
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -319,7 +319,7 @@ def _add(data: dict, notebook: str, kind: str, item: str, status: str) -> None:
     entry["attempts"] = entry.get("attempts", 0) + 1
     entry["status"] = status
     entry["passed"] = entry.get("passed", False) or status == "correct"
-    entry["last"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    entry["last"] = datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def record(notebook: str, kind: str, item: str, status: str, path: Path | None = None) -> bool:

@@ -116,7 +116,8 @@ class _Choices(_SelfCheck):
         items = [answer] if isinstance(answer, (int, str)) else list(answer or [])
         picked = set()
         for item in items:
-            index = LETTERS.index(item.upper()) if isinstance(item, str) and len(item) == 1 and item.upper() in LETTERS else item
+            is_letter = isinstance(item, str) and len(item) == 1 and item.upper() in LETTERS
+            index = LETTERS.index(item.upper()) if is_letter else item
             if not isinstance(index, int) or not 0 <= index < len(self.spec["choices"]):
                 raise ValueError(f"{item!r} is not one of the choices {LETTERS[:len(self.spec['choices'])]}")
             picked.add(index)

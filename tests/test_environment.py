@@ -3,7 +3,6 @@ import re
 import tomllib
 from importlib import metadata
 
-
 from course.data import ROOT
 from course.instructor.lock import normalise, read
 

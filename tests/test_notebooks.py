@@ -59,7 +59,7 @@ def test_are_exercises_free_of_outputs(path):
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code_cells(read(path)))
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb")), ids=name)
+@pytest.mark.parametrize("path", EXECUTED, ids=name)
 def test_does_every_notebook_open_with_its_goals(path):
     first = "".join(read(path)["cells"][0]["source"])
     assert "**By the end of this notebook you can**" in first

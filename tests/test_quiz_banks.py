@@ -7,7 +7,6 @@ import pytest
 from course.data import ROOT
 from course.lessons import LESSONS
 from course.quiz import load_bank, validate
-
 from tests.test_quiz import MULTIPLE, NUMERIC, SINGLE
 
 

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course.checks import (
-    Incorrect, LearnerProblem, Question, expect_array, expect_close, expect_number, expect_values,
+    Incorrect,
+    LearnerProblem,
+    Question,
+    expect_array,
+    expect_close,
+    expect_number,
+    expect_values,
 )
 
 NOTEBOOK = "05-generalization"

@@ -109,7 +109,7 @@ def _conv_linear(fn):
     parts = [expect_array(_call(fn, image, k), fn.last_call, shape=(4, 6), kind="f") for k in (k1, k2)]
     combined = expect_array(_call(fn, image, 2 * k1 - k2), fn.last_call, shape=(4, 6), kind="f")
     if not np.allclose(combined, 2 * parts[0] - parts[1]):
-        raise Incorrect(f"Your function is not linear in the kernel: with kernels K1 and K2, the result for 2 K1 - K2 "
+        raise Incorrect("Your function is not linear in the kernel: with kernels K1 and K2, the result for 2 K1 - K2 "
                         "should equal 2 x (result for K1) - (result for K2), and it does not. The output must be a "
                         "plain weighted sum: no abs, ReLU, bias or normalisation.")
 
@@ -203,7 +203,8 @@ q1 = Question(
         "The output has (H - kh + 1) rows and (W - kw + 1) columns: make an array of zeros of that shape first.",
         "Output pixel (i, j) uses the window `image[i:i + kh, j:j + kw]`, which has the kernel's shape: "
         "multiply it by the kernel elementwise and add everything up with `np.sum`.",
-        "No flipping: the window's top-left pixel is multiplied by `kernel[0, 0]`. Two nested loops over i and j are enough.",
+        "No flipping: the window's top-left pixel is multiplied by `kernel[0, 0]`. "
+        "Two nested loops over i and j are enough.",
     ],
     solution=inspect.getsource(conv2d_valid),
     name="q1",

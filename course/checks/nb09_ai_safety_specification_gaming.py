@@ -15,8 +15,19 @@ import numpy as np
 
 from course.checks import Incorrect, Question, expect_count, expect_number, expect_type
 from course.gridworld import (
-    ACTIONS, CELLS, EXIT, MOVES, START, describe_path, greedy_successor, reward_table, rollout, solve_room, step,
-    steps_to_exit, transitions,
+    ACTIONS,
+    CELLS,
+    EXIT,
+    MOVES,
+    START,
+    describe_path,
+    greedy_successor,
+    reward_table,
+    rollout,
+    solve_room,
+    step,
+    steps_to_exit,
+    transitions,
 )
 
 NOTEBOOK = "09-ai-safety-specification-gaming"

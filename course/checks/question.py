@@ -170,7 +170,8 @@ class Question:
         if not isinstance(n, int) or not 1 <= n <= len(self.hints):
             return Text(f"{self.name} has hints 1 to {len(self.hints)}; try {self.name}.hint(1).")
         self._next_hint = max(self._next_hint, n)
-        more = f" (more: {self.name}.hint({n + 1}))" if n < len(self.hints) else f" (last one; {self.name}.solution() shows the answer)"
+        last = f" (last one; {self.name}.solution() shows the answer)"
+        more = f" (more: {self.name}.hint({n + 1}))" if n < len(self.hints) else last
         return Text(f"Hint {n} of {len(self.hints)}{more}: {self.hints[n - 1]}")
 
     def solution(self) -> Text:

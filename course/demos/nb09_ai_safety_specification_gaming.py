@@ -13,8 +13,19 @@ from matplotlib.patches import Rectangle
 
 from course.explore import Explorer
 from course.gridworld import (
-    CELLS, EXIT, SIZE, START, WALL, describe_path, greedy_policy, manhattan, reward_table, rollout, shortest_exits,
-    solve_room, step,
+    CELLS,
+    EXIT,
+    SIZE,
+    START,
+    WALL,
+    describe_path,
+    greedy_policy,
+    manhattan,
+    reward_table,
+    rollout,
+    shortest_exits,
+    solve_room,
+    step,
 )
 
 GAMMA = 0.9

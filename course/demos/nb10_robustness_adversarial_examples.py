@@ -7,6 +7,7 @@ import numpy as np
 from course import mlp
 from course.explore import Explorer
 
+
 def plot_accuracy_curves(ax, eps_grid, fgsm_acc, noise_acc, clean, eps=None):
     """Draw test accuracy against epsilon under FGSM and under random noise; mark `eps` if given; return ax."""
     ax.plot(eps_grid, 100 * np.asarray(noise_acc), label="random ±eps noise", color="tab:blue")

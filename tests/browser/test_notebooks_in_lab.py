@@ -16,7 +16,14 @@ import pytest
 from course.data import ROOT
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.notebook import (
-    NOTEBOOK, answer_wrong_then_right, asked_questions, cells_of, code_of, open_notebook, problems, run_all,
+    NOTEBOOK,
+    answer_wrong_then_right,
+    asked_questions,
+    cells_of,
+    code_of,
+    open_notebook,
+    problems,
+    run_all,
 )
 
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))

@@ -11,7 +11,14 @@ from course.checks import nb09_ai_safety_specification_gaming as checks09
 from course.demos import nb08_reinforcement_learning as demos08
 from course.demos import nb09_ai_safety_specification_gaming as demos09
 from course.gridworld import (
-    CELLS, EXIT, INDEX, reward_table, room_transitions, solve_room, steps_to_exit, value_iteration,
+    CELLS,
+    EXIT,
+    INDEX,
+    reward_table,
+    room_transitions,
+    solve_room,
+    steps_to_exit,
+    value_iteration,
 )
 
 

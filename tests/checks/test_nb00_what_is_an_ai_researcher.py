@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from course.checks.nb00_what_is_an_ai_researcher import (
-    confidence_by_correctness, q1, q2, top_confusions,
+    confidence_by_correctness,
+    q1,
+    q2,
+    top_confusions,
 )
-
 
 # --- q1: top_confusions -------------------------------------------------------
 

@@ -10,7 +10,14 @@ import pytest
 
 from course.checks import Question
 from course.checks.nb01_linear_algebra import (
-    NOTEBOOK, check_pca, components_needed, pca, q1, q2, q3, reconstruct,
+    NOTEBOOK,
+    check_pca,
+    components_needed,
+    pca,
+    q1,
+    q2,
+    q3,
+    reconstruct,
 )
 
 

@@ -9,9 +9,15 @@ import numpy as np
 import pytest
 
 from course.checks.nb02_calculus_and_gradient_descent import (
-    Cubic, QuadraticGrad, _descent_cases, _grad_cases, gradient_descent, numerical_grad, q1, q2,
+    Cubic,
+    QuadraticGrad,
+    _descent_cases,
+    _grad_cases,
+    gradient_descent,
+    numerical_grad,
+    q1,
+    q2,
 )
-
 
 # --- q1: numerical_grad ----------------------------------------------------------
 

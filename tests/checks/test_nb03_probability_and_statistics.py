@@ -10,9 +10,15 @@ import pytest
 
 from course.checks import Guarded, Incorrect, Question
 from course.checks.nb03_probability_and_statistics import (
-    _check_coverage, bootstrap_ci, check_bootstrap_ci, gaussian_mle, posterior_positive, q1, q2, q3,
+    _check_coverage,
+    bootstrap_ci,
+    check_bootstrap_ci,
+    gaussian_mle,
+    posterior_positive,
+    q1,
+    q2,
+    q3,
 )
-
 
 # --- q1: posterior_positive ------------------------------------------------------------
 

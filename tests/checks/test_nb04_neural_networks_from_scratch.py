@@ -8,7 +8,15 @@ import pytest
 
 from course import mlp
 from course.checks.nb04_neural_networks_from_scratch import (
-    _net_cases, init_params, mlp_backward, numerical_grads, q1, q2, q3, softmax_xent_grad, train,
+    _net_cases,
+    init_params,
+    mlp_backward,
+    numerical_grads,
+    q1,
+    q2,
+    q3,
+    softmax_xent_grad,
+    train,
 )
 
 
@@ -141,9 +149,11 @@ WRONG_BACKWARDS = {
     "bias gradients missing": (backward_with(b1=None, b2=None), "without 'b1', 'b2'"),
     "bias gradients zero": (backward_with(b2=lambda v: np.zeros(v["dlogits"].shape[1])), "returned zeros for grads['b2']"),
     "bias gradient not summed": (backward_with(b2=lambda v: v["dlogits"]), "sum its gradient over the batch"),
-    "bias summed over the wrong axis": (backward_with(b1=lambda v: v["dz"].sum(axis=1)), "grads['b1'] of shape (6,), but b1 has shape (4,)"),
+    "bias summed over the wrong axis": (backward_with(b1=lambda v: v["dz"].sum(axis=1)),
+                                        "grads['b1'] of shape (6,), but b1 has shape (4,)"),
     "W1 gradient transposed": (backward_with(W1=lambda v: v["dz"].T @ v["X"]), "it looks transposed"),
-    "W2 gradient transposed": (backward_with(W2=lambda v: v["dlogits"].T @ v["h"]), "it looks transposed. A gradient has the shape of its parameter: h.T @ dlogits"),
+    "W2 gradient transposed": (backward_with(W2=lambda v: v["dlogits"].T @ v["h"]),
+                               "it looks transposed. A gradient has the shape of its parameter: h.T @ dlogits"),
     "sum instead of mean": (loss_summed_not_averaged, "6 times too large"),
 }
 

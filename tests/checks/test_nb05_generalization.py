@@ -10,10 +10,17 @@ import numpy as np
 import pytest
 
 from course.checks.nb05_generalization import (
-    SealedTestSet, TestSetUsed, _cv_cases, _protocol_cases, kfold_select_lambda, q1, q2, q3, ridge_fit,
+    SealedTestSet,
+    TestSetUsed,
+    _cv_cases,
+    _protocol_cases,
+    kfold_select_lambda,
+    q1,
+    q2,
+    q3,
+    ridge_fit,
     select_and_test,
 )
-
 
 # --- q1: ridge_fit ----------------------------------------------------------------
 

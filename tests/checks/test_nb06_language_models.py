@@ -8,7 +8,6 @@ import pytest
 
 from course.checks.nb06_language_models import bigram_nll, causal_attention, q1, q2
 
-
 # --- q1: bigram_nll -------------------------------------------------------------
 
 def bigram_table(train, vocab_size, alpha, denominator_alpha=None):

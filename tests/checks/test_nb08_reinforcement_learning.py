@@ -8,7 +8,6 @@ import pytest
 
 from course.checks.nb08_reinforcement_learning import frozen_lake_model, q1, q2, q_update, value_iteration
 
-
 # --- q1: q_update -----------------------------------------------------------------
 
 def updated(Q, s, a, target, alpha):

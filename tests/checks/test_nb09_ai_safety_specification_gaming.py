@@ -10,7 +10,6 @@ from course.checks import Incorrect
 from course.checks.nb09_ai_safety_specification_gaming import GAMMAS, _check_shortest, my_reward, q1, q2
 from course.gridworld import EXIT, reward_table, rollout, solve_room, steps_to_exit
 
-
 # --- q1: rollout --------------------------------------------------------------------
 
 def stops_before_the_repeat(successor, start, exit):

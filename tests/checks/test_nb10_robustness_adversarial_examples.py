@@ -8,7 +8,13 @@ import pytest
 
 from course import mlp
 from course.checks.nb10_robustness_adversarial_examples import (
-    attack_cases, fgsm, gradient_cases, input_gradient, numerical_input_gradient, q1, q2,
+    attack_cases,
+    fgsm,
+    gradient_cases,
+    input_gradient,
+    numerical_input_gradient,
+    q1,
+    q2,
 )
 
 

@@ -8,7 +8,15 @@ import pytest
 
 from course.checks import Question
 from course.checks.nb11_uncertainty_and_calibration import (
-    NOTEBOOK, _network_validation_logits, check_fit_temperature, ece, ece_cases, fit_temperature, nll, q1, q2,
+    NOTEBOOK,
+    _network_validation_logits,
+    check_fit_temperature,
+    ece,
+    ece_cases,
+    fit_temperature,
+    nll,
+    q1,
+    q2,
     temperature_cases,
 )
 

@@ -13,7 +13,13 @@ from scipy.stats import norm
 
 from course.checks import Guarded, Incorrect, Question
 from course.checks.nb12_rigorous_experiments import (
-    PLANS, _check_coverage, check_paired_bootstrap_diff, paired_bootstrap_diff, q1, q2, seeds_needed,
+    PLANS,
+    _check_coverage,
+    check_paired_bootstrap_diff,
+    paired_bootstrap_diff,
+    q1,
+    q2,
+    seeds_needed,
 )
 
 

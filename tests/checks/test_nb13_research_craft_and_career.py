@@ -13,9 +13,14 @@ from scipy import stats
 
 from course.checks import Question
 from course.checks.nb13_research_craft_and_career import (
-    check_seeds_for_precision, mean_ci, q1, q2, q3, results_table, seeds_for_precision,
+    check_seeds_for_precision,
+    mean_ci,
+    q1,
+    q2,
+    q3,
+    results_table,
+    seeds_for_precision,
 )
-
 
 # --- q1: mean_ci -------------------------------------------------------------------
 

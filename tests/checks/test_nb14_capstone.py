@@ -11,8 +11,19 @@ from scipy import stats
 
 from course.checks import nb14_capstone as capstone
 from course.checks.nb14_capstone import (
-    TEMPLATE, X_train, abstract, preregistration, q1, q2, q3, q4, results_table, run_experiment,
-    shift_images, train_and_score, y_train,
+    TEMPLATE,
+    X_train,
+    abstract,
+    preregistration,
+    q1,
+    q2,
+    q3,
+    q4,
+    results_table,
+    run_experiment,
+    shift_images,
+    train_and_score,
+    y_train,
 )
 from course.stats import mean_ci
 

@@ -4,7 +4,11 @@ import pytest
 from matplotlib.figure import Figure
 
 from course.demos.nb01_linear_algebra import (
-    draw_matrix_map, draw_reconstructions, matrix_editor, plot_components, reconstruct_images,
+    draw_matrix_map,
+    draw_reconstructions,
+    matrix_editor,
+    plot_components,
+    reconstruct_images,
     reconstruction_slider,
 )
 

@@ -4,7 +4,12 @@ import pytest
 from matplotlib.figure import Figure
 
 from course.demos.nb02_calculus_and_gradient_descent import (
-    descent_path, draw_descent, learning_rate_explorer, rate_per_step, steps_to_converge, verdict,
+    descent_path,
+    draw_descent,
+    learning_rate_explorer,
+    rate_per_step,
+    steps_to_converge,
+    verdict,
 )
 
 

@@ -4,7 +4,10 @@ from matplotlib.figure import Figure
 
 from course.checks.nb03_probability_and_statistics import posterior_positive
 from course.demos.nb03_probability_and_statistics import (
-    draw_screening, natural_frequencies, posterior, screening_explorer,
+    draw_screening,
+    natural_frequencies,
+    posterior,
+    screening_explorer,
 )
 
 

@@ -7,7 +7,10 @@ from matplotlib.figure import Figure
 
 from course.data import load_digits_split
 from course.demos.nb04_neural_networks_from_scratch import (
-    describe_run, draw_training, learning_curves, training_explorer,
+    describe_run,
+    draw_training,
+    learning_curves,
+    training_explorer,
 )
 
 

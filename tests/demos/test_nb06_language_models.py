@@ -1,11 +1,15 @@
 """Does lesson 06's sampling explorer draw every model's sample and count real words correctly?"""
 import math
 
-import numpy as np
 from matplotlib.figure import Figure
 
 from course.demos.nb06_language_models import (
-    describe_shares, draw_samples, known_word_share, sample_all, sampling_explorer, training_words,
+    describe_shares,
+    draw_samples,
+    known_word_share,
+    sample_all,
+    sampling_explorer,
+    training_words,
 )
 
 VOCABULARY = training_words("The for statement iterates over the items of a list.")

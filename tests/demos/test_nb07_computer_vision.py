@@ -6,7 +6,14 @@ from scipy import ndimage
 
 from course.checks.nb07_computer_vision import conv2d_valid
 from course.demos.nb07_computer_vision import (
-    EDGE_MAGNITUDE, KERNELS, apply_filter, correlate_valid, draw_filter, filter_explorer, load_mri, load_photo,
+    EDGE_MAGNITUDE,
+    KERNELS,
+    apply_filter,
+    correlate_valid,
+    draw_filter,
+    filter_explorer,
+    load_mri,
+    load_photo,
     load_terrain,
 )
 

@@ -4,11 +4,19 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course.gridworld import frozen_lake_model, value_iteration
 from course.demos.nb08_reinforcement_learning import (
-    describe_runs, draw_sweep, learning_curve_explorer, moving_average, plot_lake, plot_learning_curves,
-    q_learning_runs, success_within, sweep_explorer, sweep_values,
+    describe_runs,
+    draw_sweep,
+    learning_curve_explorer,
+    moving_average,
+    plot_lake,
+    plot_learning_curves,
+    q_learning_runs,
+    success_within,
+    sweep_explorer,
+    sweep_values,
 )
+from course.gridworld import frozen_lake_model, value_iteration
 
 DESC = np.array([list("SFFF"), list("FHFH"), list("FFFH"), list("HFFG")])
 TERMINAL = np.isin(DESC.ravel(), ["H", "G"])

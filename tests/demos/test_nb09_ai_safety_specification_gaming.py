@@ -6,11 +6,29 @@ import pytest
 from matplotlib.figure import Figure
 
 from course.demos.nb09_ai_safety_specification_gaming import (
-    DESIGNS, discounted_returns, draw_reward_design, plot_room, potential_shaping, reward_explorer, true_reward,
+    DESIGNS,
+    discounted_returns,
+    draw_reward_design,
+    plot_room,
+    potential_shaping,
+    reward_explorer,
+    true_reward,
 )
 from course.gridworld import (
-    CELLS, EXIT, INDEX, START, describe_path, greedy_policy, greedy_successor, manhattan, reward_table, rollout,
-    shortest_exits, solve_room, step, steps_to_exit,
+    CELLS,
+    EXIT,
+    INDEX,
+    START,
+    describe_path,
+    greedy_policy,
+    greedy_successor,
+    manhattan,
+    reward_table,
+    rollout,
+    shortest_exits,
+    solve_room,
+    step,
+    steps_to_exit,
 )
 
 

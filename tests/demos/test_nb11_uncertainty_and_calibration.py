@@ -6,7 +6,12 @@ from matplotlib.figure import Figure
 from course import mlp
 from course.checks.nb11_uncertainty_and_calibration import ece, ece_cases
 from course.demos.nb11_uncertainty_and_calibration import (
-    calibration_bins, draw_reliability, expected_calibration_error, mean_nll, plot_reliability, softmax_at,
+    calibration_bins,
+    draw_reliability,
+    expected_calibration_error,
+    mean_nll,
+    plot_reliability,
+    softmax_at,
     temperature_explorer,
 )
 

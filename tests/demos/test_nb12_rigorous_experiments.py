@@ -5,7 +5,12 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from course.demos.nb12_rigorous_experiments import (
-    ci_half_width, draw_power, paired_t_power, power_explorer, seeds_for_power, simulated_intervals,
+    ci_half_width,
+    draw_power,
+    paired_t_power,
+    power_explorer,
+    seeds_for_power,
+    simulated_intervals,
 )
 
 
