@@ -66,14 +66,22 @@ class Lesson:
     # Cached: a lesson's files do not change while a kernel runs, and every lesson ends
     # by drawing the dashboard, which asks every lesson for its counts.
     @cached_property
-    def self_check_count(self) -> int:
-        """Return how many self-check questions the lesson's bank holds (0 without a bank)."""
-        return len(load_questions(self.stem)) if bank_path(self.stem).exists() else 0
+    def self_check_ids(self) -> frozenset[str]:
+        """Return the ids of the self-check questions the lesson's bank holds (none without a bank)."""
+        return frozenset(load_questions(self.stem)) if bank_path(self.stem).exists() else frozenset()
 
     @cached_property
+    def exercise_names(self) -> tuple[str, ...]:
+        """Return the exercise questions (q1, q2, ...) the lesson's checker module defines (none without one)."""
+        return question_names(self.checker_module)
+
+    @property
+    def self_check_count(self) -> int:
+        return len(self.self_check_ids)
+
+    @property
     def exercise_count(self) -> int:
-        """Return how many exercise questions the lesson's checker module defines (0 without one)."""
-        return len(question_names(self.checker_module))
+        return len(self.exercise_names)
 
 
 def _discover() -> tuple[Lesson, ...]:

@@ -340,17 +340,18 @@ def record(notebook: str, kind: str, item: str, status: str, path: Path | None =
     return False
 
 
-def _offered(lesson: Lesson) -> tuple[int, int]:
-    """Return (self-checks, exercises) that `lesson` offers; (0, 0) with a message if they cannot be counted."""
+def _offered(lesson: Lesson) -> tuple[frozenset, frozenset]:
+    """Return the self-check ids and exercise names `lesson` offers; none, with a message, if unreadable."""
     try:
-        return lesson.self_check_count, lesson.exercise_count
+        return lesson.self_check_ids, frozenset(lesson.exercise_names)
     except (OSError, ValueError, SyntaxError) as exc:  # a damaged course file; its own tests catch it
         _say_once(f"count:{lesson.stem}", f"Could not count the questions of {lesson.stem} ({exc}).")
-        return 0, 0
+        return frozenset(), frozenset()
 
 
-def _passed(done: dict, kind: str) -> int:
-    return sum(entry.get("passed") is True for entry in done.get(kind, {}).values())
+def _passed(done: dict, kind: str, offered: frozenset) -> int:
+    """Count the passed questions that the lesson still offers (a question removed since is kept, not counted)."""
+    return sum(entry.get("passed") is True for item, entry in done.get(kind, {}).items() if item in offered)
 
 
 def summary(path: Path | None = None) -> list[dict]:
@@ -361,7 +362,8 @@ def summary(path: Path | None = None) -> list[dict]:
         done = notebooks.get(lesson.stem, {})
         quizzes, exercises = _offered(lesson)
         rows.append({"stem": lesson.stem, "title": lesson.title,
-                     "quiz": (_passed(done, "quiz"), quizzes), "exercise": (_passed(done, "exercise"), exercises)})
+                     "quiz": (_passed(done, "quiz", quizzes), len(quizzes)),
+                     "exercise": (_passed(done, "exercise", exercises), len(exercises))})
     return rows
 
 

@@ -330,3 +330,11 @@ def test_do_importing_progress_and_drawing_the_dashboard_leave_ipywidgets_unload
             "progress.show().html(); print('ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_does_a_pass_for_a_question_the_lesson_no_longer_has_stay_out_of_the_count(progress_file):
+    for item in ("uniform-bits", "a-question-removed-since"):
+        progress.record("06-language-models", "quiz", item, "correct")
+    row = next(r for r in progress.summary() if r["stem"] == "06-language-models")
+    assert row["quiz"][0] == 1 and row["quiz"][0] <= row["quiz"][1]
+    assert "a-question-removed-since" in progress.load()["notebooks"]["06-language-models"]["quiz"]  # kept

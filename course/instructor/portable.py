@@ -69,7 +69,8 @@ def run_variant(root: Path, changes: dict[str, str], log: Path) -> tuple[bool, s
     return code == 0, (found[-1] if found else f"pytest exited {code}"), failed
 
 
-def main(root: Path = Path.cwd()) -> int:
+def main(root: Path | None = None) -> int:
+    root = root or Path.cwd()
     if not Path("/proc/cpuinfo").exists():
         print("test-portable: reads /proc/cpuinfo to choose OpenBLAS kernels; run it on Linux", file=sys.stderr)
         return 2
