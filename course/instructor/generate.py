@@ -55,7 +55,8 @@ def find_regions(cell, where: str) -> list[Region]:
             continue
         if marker in MARKERS:
             if open_region is not None:
-                raise MarkerError(f"{where}: {marker!r} on line {i + 1} is nested inside the region opened on line {open_region.start + 1}")
+                raise MarkerError(f"{where}: {marker!r} on line {i + 1} is nested inside the region opened on line "
+                                  f"{open_region.start + 1}")
             open_region = Region(MARKERS[marker], i, -1, line[: len(line) - len(line.lstrip())])
         elif open_region is None or ENDS[marker] != open_region.kind:
             raise MarkerError(f"{where}: {marker!r} on line {i + 1} has no matching BEGIN")

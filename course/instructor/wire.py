@@ -4,8 +4,10 @@ Both ends run this module. The grader encodes a check's arguments, the kernel (w
 this file's source, not an import) decodes them, calls the learner's function and encodes
 what came back. Nothing from the kernel is ever unpickled or evaluated: `decode` builds
 only None, bool, int, float, str, lists, tuples, dicts, numpy arrays and scalars of plain
-dtypes, numpy random Generators, frozen dataclasses from course.checks modules, and
-`Foreign` stand-ins for anything else (a generator object, a set), which carry a repr.
+dtypes, and `Foreign` stand-ins for anything else (a generator object, a set), which carry
+a repr. Two more kinds travel only towards the kernel, because rebuilding them means
+importing a module or choosing a class: numpy random Generators and frozen dataclasses
+from course.checks modules (`decode_request`). A reply that names one is refused.
 """
 import base64
 import dataclasses
@@ -40,15 +42,24 @@ def _array(value, tag: str) -> dict:
             "b64": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
-def encode(value, strict: bool = True, depth: int = 0):
-    """Return `value` as JSON-ready data; non-data raises TypeError, or becomes Foreign unless strict."""
+def encode(value):
+    """Return a value the grader sends (an argument) as JSON-ready data; anything else raises TypeError."""
+    return _encode(value, False, 0)
+
+
+def encode_reply(value):
+    """Return a value the kernel sends back as JSON-ready data, with Foreign for anything that is not plain data."""
+    return _encode(value, True, 0)
+
+
+def _encode(value, reply: bool, depth: int):
     if depth > MAX_DEPTH:
         raise TypeError("a value nested more than 64 levels deep")
     if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
     if isinstance(value, Foreign):
         return {"t": "foreign", "type": value.type_name, "repr": value.text}
-    inner = (lambda item: encode(item, strict, depth + 1))
+    inner = (lambda item: _encode(item, reply, depth + 1))
     try:
         if isinstance(value, (np.ndarray, np.generic)):
             return _array(value, "ndarray" if isinstance(value, np.ndarray) else "scalar")
@@ -58,17 +69,24 @@ def encode(value, strict: bool = True, depth: int = 0):
             return {"t": "tuple" if isinstance(value, tuple) else "list", "v": [inner(item) for item in value]}
         if isinstance(value, dict):
             return {"t": "dict", "v": [[inner(k), inner(v)] for k, v in value.items()]}
-        if isinstance(value, np.random.Generator):
-            return {"t": "generator", "state": inner(value.bit_generator.state)}
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            cls = type(value)
-            fields = [[f.name, inner(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init]
-            return {"t": "dataclass", "module": cls.__module__, "name": cls.__qualname__, "fields": fields}
-        raise TypeError(f"a {type(value).__name__}")
+        if reply:
+            raise TypeError(f"a {type(value).__name__}")
+        return _towards_kernel(value, inner)
     except TypeError:
-        if strict:
+        if not reply:
             raise
         return {"t": "foreign", "type": type(value).__name__, "repr": _short_repr(value)}
+
+
+def _towards_kernel(value, inner) -> dict:
+    """Return a random Generator or a dataclass encoded (only the grader sends these); else TypeError."""
+    if isinstance(value, np.random.Generator):
+        return {"t": "generator", "state": inner(value.bit_generator.state)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        fields = [[f.name, inner(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init]
+        return {"t": "dataclass", "module": cls.__module__, "name": cls.__qualname__, "fields": fields}
+    raise TypeError(f"a {type(value).__name__}")
 
 
 def _short_str(exc: BaseException) -> str:
@@ -117,15 +135,42 @@ def _from_dataclass(obj: dict, fields: dict):
     return cls(**fields)
 
 
-def decode(obj, depth: int = 0):
-    """Return the value `obj` (from `encode`) stands for; anything else raises ValueError."""
+def decode(obj):
+    """Return the value a reply from the kernel (`encode_reply`) stands for: data or Foreign; else ValueError."""
+    return _decode_or_refuse(obj, False)
+
+
+def decode_request(obj):
+    """Return the value the grader sent (`encode`), Generators and checkers' dataclasses too; else ValueError."""
+    return _decode_or_refuse(obj, True)
+
+
+def loads(text: str):
+    """Decode a reply's JSON text, with every failure as ValueError."""
+    try:
+        obj = json.loads(text)
+    except (TypeError, RecursionError) as exc:  # not text, or nested past Python's own limit
+        raise ValueError(f"{type(exc).__name__}: {exc}") from None
+    return decode(obj)
+
+
+def _decode_or_refuse(obj, request: bool):
+    try:
+        return _decode(obj, request, 0)
+    except ValueError:
+        raise
+    except Exception as exc:  # whatever the data holds, callers get the one error they are promised
+        raise ValueError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _decode(obj, request: bool, depth: int):
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply")
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if not isinstance(obj, dict) or not isinstance(obj.get("t"), str):
         raise ValueError(f"unexpected {type(obj).__name__} in the data")
-    tag, inner = obj["t"], (lambda item: decode(item, depth + 1))
+    tag, inner = obj["t"], (lambda item: _decode(item, request, depth + 1))
     if tag in ("list", "tuple"):
         items = [inner(item) for item in obj["v"]]
         return items if tag == "list" else tuple(items)
@@ -133,21 +178,16 @@ def decode(obj, depth: int = 0):
         return {inner(k): inner(v) for k, v in obj["v"]}
     if tag in ("ndarray", "scalar"):
         return _from_array(obj)
+    if tag == "foreign":
+        return Foreign(obj["type"], obj["repr"])
+    if tag in ("generator", "dataclass") and not request:
+        # Rebuilding these imports a module or picks a class: the kernel must not choose either.
+        raise ValueError(f"a reply carries a {tag}, which only the grader may send")
     if tag == "generator":
         return _from_generator(inner(obj["state"]))
     if tag == "dataclass":
         return _from_dataclass(obj, {str(k): inner(v) for k, v in obj["fields"]})
-    if tag == "foreign":
-        return Foreign(obj["type"], obj["repr"])
     raise ValueError(f"unknown tag {tag!r}")
-
-
-def loads(text: str):
-    """Decode JSON text from the other end, with every failure as ValueError."""
-    try:
-        return decode(json.loads(text))
-    except (TypeError, KeyError, AttributeError, RecursionError, OverflowError) as exc:
-        raise ValueError(f"{type(exc).__name__}: {exc}") from None
 
 
 # --- the kernel's end ---------------------------------------------------------------
@@ -185,7 +225,7 @@ def find(names_json: str) -> None:
         if name in _namespace():
             value = _namespace()[name]
             found = ({"kind": "function", "name": name, "params": _parameters(value)} if callable(value)
-                     else {"kind": "value", "name": name, "value": encode(value, strict=False)})
+                     else {"kind": "value", "name": name, "value": encode_reply(value)})
             break
     reply = _dump(found)
 
@@ -210,7 +250,7 @@ def _run(fn, args, kwargs, seconds: float) -> dict:
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return {"kind": "value", "value": encode(fn(*args, **kwargs), strict=False)}
+        return {"kind": "value", "value": encode_reply(fn(*args, **kwargs))}
     except NotImplementedError:
         return {"kind": "not_attempted"}
     except (_TimeUp, KeyboardInterrupt):
@@ -232,10 +272,28 @@ def call(request_json: str) -> None:
     if not callable(fn):
         reply = _dump({"kind": "missing"})
         return
-    args, kwargs = decode(request["args"]), decode(request["kwargs"])
+    args, kwargs = decode_request(request["args"]), decode_request(request["kwargs"])
     reply = _dump(_run(fn, args, kwargs, float(request["seconds"])))
 
 
 def _dump(result: dict) -> str:
     text = json.dumps(result)
     return text if len(text) <= MAX_REPLY else json.dumps({"kind": "too_big", "size": len(text)})
+
+
+def origin(names_json: str) -> None:
+    """Set `reply` to where the first defined callable of `names_json` comes from: its module and source."""
+    global reply
+    import inspect
+
+    found = {"kind": "missing"}
+    for name in json.loads(names_json):
+        fn = _namespace().get(name)
+        if callable(fn):
+            try:
+                source = inspect.getsource(fn)
+            except (TypeError, OSError, ValueError):
+                source = ""
+            found = {"kind": "origin", "module": str(getattr(fn, "__module__", ""))[:200], "source": source[:200000]}
+            break
+    reply = _dump(found)

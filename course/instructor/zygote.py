@@ -49,7 +49,7 @@ def enter_namespaces() -> None:
 def detach(log: str, keep: int) -> None:
     """Give the new process its own session, default signals, and no file descriptor of ours but `keep`."""
     os.setsid()
-    for signum in (signal.SIGCHLD, signal.SIGPIPE):
+    for signum in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     jail.prctl(jail.PR_SET_PDEATHSIG, signal.SIGKILL, "parent death signal")
@@ -127,7 +127,10 @@ def spawn(request: dict) -> dict:
 
 def main(argv) -> None:
     jail.prctl(jail.PR_SET_PDEATHSIG, signal.SIGKILL, "parent death signal")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grader, which stops us itself
+    # Ctrl-C and a closing terminal reach every process in the grader's group; they are for the
+    # grader, which stops its kernels and then us in order.
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, reap)
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything a module prints while it loads must not reach the grader as an answer

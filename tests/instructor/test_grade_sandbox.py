@@ -4,13 +4,16 @@ Each question is asked of kernels made both ways: forked from the warm factory a
 """
 import json
 import os
+import resource
+import subprocess
+import sys
 
 import pytest
 
 from course.data import ROOT
-from course.instructor.kernels import isolation_works, supported
-from course.instructor.sandbox import Limits, Sandbox
-from course.instructor.setup import warm_factory
+from course.instructor.kernel_setup import warm_factory
+from course.instructor.kernels import Factory, Forked, isolation_works, supported
+from course.instructor.sandbox import Limits, Sandbox, base_environment
 
 HIDDEN = ROOT / "tests" / "instructor" / "submissions"
 PROBE = f"""
@@ -147,3 +150,44 @@ def test_is_printing_more_than_one_message_may_hold_cut_and_is_the_kernel_still_
     assert not late and not late_after, flood
     assert flood[0].text == "x" * limits.output_chars and "Output cut here" in flood[-1].text
     assert answer == "still here"
+
+
+# --- the handles on kernel processes ------------------------------------------------
+
+@pytest.fixture
+def sleeper():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    yield child
+    child.kill()
+    child.wait()
+
+
+def test_can_a_forked_kernels_handle_tell_whether_it_lives_at_descriptor_1024_and_above(sleeper):
+    """A busy grader (about 21 descriptors per kernel) hands out numbers past select()'s limit of 1023."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1100:
+        pytest.skip(f"this machine allows only {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
+    handle = Forked(sleeper.pid)
+    try:
+        high = os.dup2(handle.fd, 1050)
+        os.close(handle.fd)
+        handle.fd = high
+        assert handle.alive()
+        sleeper.kill()
+        sleeper.wait()
+        assert not handle.alive()
+    finally:
+        handle.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_does_closing_the_kernel_factory_close_its_pipes_and_delete_its_folder(tmp_path):
+    if not supported():
+        pytest.skip("kernels are forked only on Linux")
+    folder = tmp_path / "factory"
+    folder.mkdir()
+    factory = Factory([], base_environment() | {"HOME": str(folder)}, folder)
+    factory.close()
+    assert factory.process.stdin.closed and factory.process.stdout.closed
+    assert not folder.exists()

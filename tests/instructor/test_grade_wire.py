@@ -11,7 +11,13 @@ from course.instructor import wire
 
 
 def roundtrip(value):
-    return wire.loads(json.dumps(wire.encode(value)))
+    """Send `value` as the grader sends arguments, and decode it as the kernel does."""
+    return wire.decode_request(json.loads(json.dumps(wire.encode(value))))
+
+
+def reply_roundtrip(value):
+    """Encode `value` as the kernel encodes a result, and read it back as the grader does."""
+    return wire.loads(json.dumps(wire.encode_reply(value)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,8 +43,9 @@ def checker_module(monkeypatch):
     np.arange(6, dtype=np.int32).reshape(2, 3), np.array([True, False]), np.float32(1.5), np.int64(7),
     np.array(["ab", "c"]), np.zeros((0, 3)),
 ])
-def test_does_every_kind_of_data_come_back_equal_and_of_the_same_type(value):
-    back = roundtrip(value)
+@pytest.mark.parametrize("travel", [roundtrip, reply_roundtrip], ids=["to-the-kernel", "back-from-it"])
+def test_does_every_kind_of_data_come_back_equal_and_of_the_same_type(value, travel):
+    back = travel(value)
     assert type(back) is type(value)
     if isinstance(value, np.ndarray):
         assert back.dtype == value.dtype and np.array_equal(back, value) and back.flags.writeable
@@ -60,13 +67,47 @@ def test_is_a_checkers_frozen_dataclass_rebuilt_from_its_class_and_fields(checke
 def test_is_a_dataclass_from_outside_course_checks_refused():
     payload = {"t": "dataclass", "module": "os", "name": "system", "fields": []}
     with pytest.raises(ValueError, match="not a dataclass from a course.checks module"):
+        wire.decode_request(payload)
+
+
+def test_does_a_reply_naming_a_missing_module_become_a_value_error():
+    payload = {"t": "dataclass", "module": "course.checks.nb99_no_such_module", "name": "Square", "fields": []}
+    with pytest.raises(ValueError):
+        wire.loads(json.dumps(payload))
+
+
+def test_does_a_request_naming_a_missing_module_become_a_value_error():
+    payload = {"t": "dataclass", "module": "course.checks.nb99_no_such_module", "name": "Square", "fields": []}
+    with pytest.raises(ValueError, match="ModuleNotFoundError"):
+        wire.decode_request(payload)
+
+
+@pytest.mark.parametrize("value", [Square(2.0), np.random.default_rng(1)], ids=["a class", "a random generator"])
+def test_can_a_reply_from_the_kernel_not_name_a_class_or_a_generator(checker_module, value):
+    with pytest.raises(ValueError, match="only the grader may send"):
+        wire.loads(json.dumps(wire.encode(value)))
+
+
+@pytest.mark.parametrize("value", [np.random.default_rng(1), Square(2.0)], ids=["a random generator", "a dataclass"])
+def test_does_a_learner_returning_a_generator_or_a_dataclass_send_back_only_its_repr(checker_module, value):
+    back = reply_roundtrip(value)
+    assert isinstance(back, wire.Foreign) and repr(back) == repr(value)[:200]
+
+
+@pytest.mark.parametrize("payload", [
+    {"t": "ndarray", "dtype": "<f8", "shape": [float("inf")], "b64": ""},
+    {"t": "dict", "v": [[{"t": "list", "v": []}, 1]]},
+    {"t": "tuple"},
+    {"t": "scalar", "dtype": 5, "shape": [], "b64": ""},
+], ids=["an endless shape", "an unhashable key", "no items", "a number for a dtype"])
+def test_does_decode_raise_only_value_error_whatever_the_reply(payload):
+    with pytest.raises(ValueError):
         wire.decode(payload)
 
 
 @pytest.mark.parametrize("payload, words", [
     ({"t": "ndarray", "dtype": "|O", "shape": [1], "b64": "AAAAAAAAAAA="}, "not plain data"),
     ({"t": "pickle", "v": "gASVAAAA"}, "unknown tag"),
-    ({"t": "generator", "state": {"t": "dict", "v": [["bit_generator", "os.system"]]}}, "unknown bit generator"),
     ([1, 2], "unexpected list"),
     ({"t": "ndarray", "dtype": "<f8", "shape": [3], "b64": "AAAA"}, "buffer size"),
 ])
@@ -75,8 +116,14 @@ def test_is_anything_but_plain_data_refused(payload, words):
         wire.loads(json.dumps(payload))
 
 
+def test_is_a_request_for_an_unknown_bit_generator_refused():
+    payload = {"t": "generator", "state": {"t": "dict", "v": [["bit_generator", "os.system"]]}}
+    with pytest.raises(ValueError, match="unknown bit generator"):
+        wire.decode_request(payload)
+
+
 def test_does_a_non_data_result_become_a_foreign_stand_in_with_its_repr():
-    back = wire.decode(wire.encode((x for x in []), strict=False))
+    back = wire.decode(wire.encode_reply(x for x in []))
     assert isinstance(back, wire.Foreign) and repr(back).startswith("<generator object")
 
 
