@@ -49,19 +49,36 @@ def cmd_bench(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from course.instructor.gradebook import CannotGrade, Plan, grade_class
+    from course.instructor.classroom import CannotGrade, Plan, Stopped, grade_class, stopping_on_signals
     from course.instructor.sandbox import Limits
+    from course.instructor.shards import BadShards, parse_shard
 
-    limits = Limits(cell_seconds=args.timeout, notebook_seconds=4 * args.timeout, memory_mb=args.memory)
-    plan = Plan(args.submissions, args.out, args.feedback, limits, args.jobs)
+    limits = Limits(cell_seconds=args.timeout, notebook_seconds=4 * args.timeout, memory_mb=args.memory,
+                    processes=args.processes, disk_mb=args.disk)
     try:
-        return grade_class(plan, args.root)
+        shard = parse_shard(args.shard) if args.shard else None
+    except BadShards as exc:
+        return _say(f"course grade: {exc}", 2)
+    plan = Plan(args.submissions, args.out, args.feedback, limits, args.jobs, tuple(args.assignment or ()), shard,
+                args.wide, args.roster)
+    try:
+        with stopping_on_signals():
+            return grade_class(plan, args.root)
     except CannotGrade as exc:
-        print(f"course grade: {exc}", file=sys.stderr)
-        return 2
+        return _say(f"course grade: {exc}", 2)
     except KeyboardInterrupt:
-        print("course grade: interrupted; no gradebook written", file=sys.stderr)
-        return 130
+        return _say("course grade: interrupted; no gradebook written", 130)
+    except Stopped as stop:  # exit status as a shell reports a death by that signal
+        return _say(f"course grade: stopped by {stop}; no gradebook written", 128 + stop.signum)
+
+
+def _say(line: str, status: int) -> int:
+    """Print one line on stderr, if there still is one (a closed terminal is gone), and return `status`."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        pass
+    return status
 
 
 def cmd_lab(args) -> int:
@@ -102,9 +119,87 @@ def add_grade(sub) -> None:
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="notebooks graded at once (default: one per CPU core)")
     grade.add_argument("--memory", type=int, default=2048, metavar="MB",
-                       help="memory limit per kernel, at least 1024 (default 2048)")
+                       help="memory of one submission, all its processes together, at least 1024 (default 2048)")
+    grade.add_argument("--processes", type=int, default=64, metavar="N",
+                       help="processes one submission may run at once, all together (default 64)")
+    grade.add_argument("--disk", type=int, default=512, metavar="MB",
+                       help="what one submission may write to disk, all files together (default 512)")
+    grade.add_argument("--assignment", action="append", metavar="NN",
+                       help="grade only this exercise: 08, 08-reinforcement-learning or a range 03-05; repeatable "
+                       "(default: every exercise at least one student submitted)")
+    grade.add_argument("--shard", metavar="K/N", help="grade only shard K of N of the students (see `course gradebook "
+                       "merge`)")
+    grade.add_argument("--wide", type=Path, metavar="CSV", help="also write one row per student, one column of "
+                       "points per exercise (for an LMS)")
+    grade.add_argument("--roster", type=Path, metavar="CSV", help="with --wide: a CSV with columns student "
+                       "(folder name) and id (the LMS's id)")
     grade.add_argument("--root", type=Path, default=_default_root(), help="the course folder (with exercises/)")
     grade.set_defaults(run=cmd_grade)
+
+
+def add_gradebook(sub) -> None:
+    """Add `course gradebook merge SHARD.csv... --out CSV [--wide CSV]`."""
+    from course.instructor.books import cmd_merge
+
+    book = sub.add_parser("gradebook", help="work with gradebooks (merge shards)")
+    actions = book.add_subparsers(dest="action", required=True)
+    merge = actions.add_parser("merge", help="join the gradebooks of `course grade --shard K/N` runs",
+                               description="Join the N shard gradebooks of one class; refuses overlaps and gaps.")
+    merge.error = _one_line_error("gradebook merge")
+    merge.add_argument("shards", type=Path, nargs="+", metavar="SHARD_CSV")
+    merge.add_argument("--out", type=Path, required=True, metavar="CSV", help="the merged gradebook to write")
+    merge.add_argument("--wide", type=Path, metavar="CSV", help="also write the wide CSV (one row per student)")
+    merge.add_argument("--roster", type=Path, metavar="CSV", help="with --wide: columns student and id")
+    merge.set_defaults(run=cmd_merge)
+
+
+def cmd_collect(args) -> int:
+    from course.instructor.collect import collect
+    from course.instructor.sources import BadSource
+
+    stems = {p.stem for p in (args.root / "exercises").glob("*.ipynb")}
+    try:
+        kind, count, notes = collect(args.source, args.out, stems)
+    except (BadSource, OSError) as exc:
+        return _say(f"course collect: {exc}", 2)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"collected {count} notebooks ({kind} layout) into {args.out}; {len(notes)} files not collected")
+    return 0
+
+
+def add_collect(sub) -> None:
+    """Add `course collect SOURCE --out SUBMISSIONS [--root DIR]`."""
+    collect = sub.add_parser("collect", help="turn an LMS or hub export into SUBMISSIONS/<student>/<NN-topic>.ipynb",
+                             description="Collect from a Canvas or Moodle download (zip or unpacked), nbgrader's "
+                             "submitted/ tree, or a folder of JupyterHub homes. SOURCE is only read.")
+    collect.error = _one_line_error("collect")
+    collect.add_argument("source", type=Path, metavar="SOURCE", help="a zip or a folder")
+    collect.add_argument("--out", type=Path, required=True, metavar="SUBMISSIONS", help="a new folder to create")
+    collect.add_argument("--root", type=Path, default=_default_root(), help="the course folder (with exercises/)")
+    collect.set_defaults(run=cmd_collect)
+
+
+def cmd_links(args) -> int:
+    from course.instructor.links import BadLink, links
+
+    try:
+        lines = links(args.root, args.repo, args.hub, args.branch)
+    except BadLink as exc:
+        return _say(f"course links: {exc}", 2)
+    print("\n".join(lines))
+    return 0
+
+
+def add_links(sub) -> None:
+    """Add `course links --repo URL [--hub URL] [--branch NAME]`."""
+    link = sub.add_parser("links", help="print the Binder and JupyterHub (nbgitpuller) links of every exercise")
+    link.error = _one_line_error("links")
+    link.add_argument("--repo", required=True, metavar="URL", help="the course's public git repository")
+    link.add_argument("--hub", metavar="URL", help="your JupyterHub, e.g. https://hub.example.edu")
+    link.add_argument("--branch", default="main", help="the branch to open (default main)")
+    link.add_argument("--root", type=Path, default=_default_root(), help="the course folder (with exercises/)")
+    link.set_defaults(run=cmd_links)
 
 
 def add_lab(sub) -> None:
@@ -141,6 +236,9 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
     bench.set_defaults(run=cmd_bench)
     add_grade(sub)
+    add_gradebook(sub)
+    add_collect(sub)
+    add_links(sub)
     return p
 
 

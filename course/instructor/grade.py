@@ -4,9 +4,9 @@ The pipeline, in this order:
   1. find_assignments   exercises/NN-topic.ipynb, each with its checker module's questions
   2. find_tasks         one task per student and assignment; other notebook names are reported
   3. grade_task         (in parallel) read a copy of the notebook, run it in a sandboxed
-                        kernel made as setup.py decided (runner.py, sandbox.py), and judge
-                        every question in this process (judge.py)
-  4. the caller writes the gradebook, the feedback and the summary (gradebook.py)
+                        kernel made as kernel_setup.py decided (runner.py, sandbox.py), and
+                        judge every question in this process (judge.py)
+  4. the caller writes the feedback and the summary (classroom.py), and the gradebook (gradebook.py)
 SUBMISSIONS is only ever read; every notebook runs from a copy in its own job folder.
 """
 from __future__ import annotations
@@ -14,18 +14,18 @@ from __future__ import annotations
 import ast
 import importlib
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from course.checks.question import Question
 from course.feedback import ERROR, NOT_ATTEMPTED, Feedback
+from course.instructor.copies import reference_flags, solution_shapes
 from course.instructor.judge import check_calls, code_trees, judge
 from course.instructor.runner import NotebookRun
 from course.instructor.sandbox import Limits
+from course.questions import module_questions
 
 MAX_NOTEBOOK_BYTES = 20 << 20
 
@@ -39,6 +39,7 @@ class Assignment:
     questions: tuple
     answers: dict
     imports: frozenset = frozenset()
+    solutions: frozenset = frozenset()  # the normalised functions of solutions/<stem>.ipynb (copies.py)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Row:
     points: float
     max_points: float
     message: str
+    flags: str = ""  # e.g. "uses-reference" (copies.py); never changes the verdict
 
 
 @dataclass
@@ -77,8 +79,7 @@ def checker_module(stem: str) -> str:
 
 def questions_of(module) -> tuple:
     """Return the module's Questions in order: q1, q2, ..., q10."""
-    found = [value for value in vars(module).values() if isinstance(value, Question)]
-    return tuple(sorted(found, key=lambda q: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", q.name)]))
+    return module_questions(module)
 
 
 def imported_modules(nb) -> frozenset:
@@ -106,13 +107,17 @@ def find_assignments(root: Path) -> tuple[list[Assignment], list[str]]:
             continue
         questions = questions_of(module)
         if questions:
-            assignments.append(Assignment(stem, questions, check_calls(exercise), imported_modules(exercise)))
+            assignments.append(Assignment(stem, questions, check_calls(exercise), imported_modules(exercise),
+                                          solution_shapes(root / "solutions" / path.name)))
     return assignments, problems
 
 
-def find_tasks(submissions: Path, assignments: list[Assignment]) -> tuple[list[Task], list[str]]:
-    """Return one task per student folder and assignment, and a note on everything not graded."""
-    tasks, notes, known = [], [], {a.stem for a in assignments}
+def find_tasks(submissions: Path, assignments: list[Assignment], exercises=()) -> tuple[list[Task], list[str]]:
+    """Return one task per student folder and assignment, and a note on everything not graded.
+
+    Notebooks named for an exercise in `exercises` but not in `assignments` are left out silently.
+    """
+    tasks, notes, known = [], [], {a.stem for a in assignments} | set(exercises)
     for entry in sorted(submissions.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -189,11 +194,8 @@ def grade_task(task: Task, setup) -> Result:
     if not any(cell.cell_type == "code" and cell.source.strip() for cell in nb.cells):
         result.rows = rows_for(task, NOT_ATTEMPTED, f"{task.path.name} has no code in it.")
         return result
-    run = NotebookRun(nb, task.path.name, setup)
-    try:
+    with NotebookRun(nb, task.path.name, setup) as run:
         result.rows = judge_all(task, nb, run, setup.limits)
-    finally:
-        run.close()
     return result
 
 
@@ -208,9 +210,18 @@ def judge_all(task: Task, nb, run: NotebookRun, limits: Limits) -> list[Row]:
         verdict = judge(run, question, names, seconds) if names else Feedback(
             ERROR, f"The grader does not know which name answers {question.name}.", question.name)
         points = question.points if verdict.passed else 0
+        flags = safe_flags(nb, run, question, names, task.assignment.solutions) if names else ""
         rows.append(Row(task.student, task.assignment.stem, question.name, verdict.status, points,
-                        question.points, verdict.message + run.note()))
+                        question.points, verdict.message + run.note(), flags))
     return rows
+
+
+def safe_flags(nb, run: NotebookRun, question, names: list[str], solutions: frozenset) -> str:
+    """Return the answer's flags (copies.py); a failure to tell gives none, never a changed verdict."""
+    try:
+        return reference_flags(nb, run, question, names, solutions)
+    except (RecursionError, ValueError, TypeError, SyntaxError):
+        return ""
 
 
 def safe_grade(task: Task, setup) -> Result:
@@ -221,8 +232,12 @@ def safe_grade(task: Task, setup) -> Result:
         return Result(task, rows_for(task, ERROR, f"The grader failed on this notebook ({type(exc).__name__}: {exc})."))
 
 
-def grade_all(tasks: list[Task], grade_one, jobs: int, on_done=None) -> list[Result]:
-    """Run grade_one(task) for every task, `jobs` at a time; call on_done(result) as each ends; keep task order."""
+def grade_all(tasks: list[Task], grade_one, jobs: int, on_done=None, on_stop=None) -> list[Result]:
+    """Run grade_one(task) for every task, `jobs` at a time; call on_done(result) as each ends; keep task order.
+
+    If this thread is interrupted (Ctrl-C, SIGTERM), on_stop() is called first, so the
+    notebooks in progress can end at once; no other starts, and the exception goes on.
+    """
     results: dict[int, Result] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(grade_one, task): i for i, task in enumerate(tasks)}
@@ -231,7 +246,9 @@ def grade_all(tasks: list[Task], grade_one, jobs: int, on_done=None) -> list[Res
                 results[futures[future]] = future.result()
                 if on_done:
                     on_done(results[futures[future]])
-        except BaseException:  # Ctrl-C: finish the notebooks in progress, start no more
-            pool.shutdown(cancel_futures=True)
+        except BaseException:
+            if on_stop:
+                on_stop()
+            pool.shutdown(cancel_futures=True)  # waits for the notebooks in progress
             raise
     return [results[i] for i in range(len(tasks))]

@@ -7,6 +7,7 @@ pidfd (which, unlike a process id, can never come to mean another process).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -45,11 +46,14 @@ def jail_command(config: dict, command: list[str]) -> list[str]:
     return [sys.executable, "-I", str(JAIL), encoded, "--"] + command
 
 
-@cache
 def isolation_works() -> bool:
     """Return whether this machine can run a kernel inside the namespace jail (tried once)."""
-    if shutil.which("unshare") is None or not sys.platform.startswith("linux"):
-        return False
+    return sys.platform.startswith("linux") and shutil.which("unshare") is not None and _jail_runs()
+
+
+@cache
+def _jail_runs() -> bool:
+    """Return whether a command runs behind jail.py with namespaces (only asked on Linux)."""
     with tempfile.TemporaryDirectory(prefix="course-probe-") as tmp:
         os.mkdir(f"{tmp}/root")
         config = {"cwd": tmp, "limits": {"memory_mb": 2048, "cpu_seconds": 10, "file_mb": 64},
@@ -62,14 +66,27 @@ def isolation_works() -> bool:
             return False
 
 
+def readable(fd, seconds: float = 0.0) -> bool:
+    """Return whether `fd` (a number or a file) has something to read within `seconds`.
+
+    poll, not select: select() refuses descriptors from 1024 on, which a grader running
+    many kernels at once (about 21 descriptors each) reaches.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(int(seconds * 1000)))
+
+
 class Forked:
     """A kernel the factory forked, known by its process id."""
 
     def __init__(self, pid: int):
+        self.pid = pid
         self.fd = os.pidfd_open(pid)
 
     def alive(self) -> bool:
-        return self.fd is not None and not select.select([self.fd], [], [], 0)[0]
+        """Return whether the kernel still runs (its pidfd becomes readable when it ends)."""
+        return self.fd is not None and not readable(self.fd)
 
     def signal(self, signum: int) -> None:
         try:
@@ -92,6 +109,7 @@ class Spawned:
         with open(log, "wb") as output:
             self.process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=output,
                                             stderr=output, start_new_session=True)
+        self.pid = self.process.pid
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -118,14 +136,18 @@ class Factory:
         with open(folder / "factory.log", "wb") as output:
             self.process = subprocess.Popen([sys.executable, str(ZYGOTE), json.dumps(modules)], env=env,
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output)
-        answer = self._answer(ready_seconds)
+        try:
+            answer = self._answer(ready_seconds)
+        except BaseException:  # Ctrl-C or SIGTERM while it loads: it must not outlive us
+            self.close()
+            raise
         if not answer.get("ready"):
             self.close()
             raise OSError(answer.get("error") or "the kernel factory did not start")
 
     def _answer(self, seconds: float) -> dict:
         """Read the factory's next answer; with none in time it is broken (a late one would answer the next request)."""
-        line = self.process.stdout.readline() if select.select([self.process.stdout], [], [], seconds)[0] else b""
+        line = self.process.stdout.readline() if readable(self.process.stdout, seconds) else b""
         if not line:
             self.broken = True
             return {"error": "the kernel factory did not answer"}
@@ -151,9 +173,12 @@ class Factory:
         return Forked(int(answer["pid"]))
 
     def close(self) -> None:
-        """Stop the factory (its kernels die with it) and delete its folder."""
+        """Stop the factory (its kernels die with it), close our ends of its pipes and delete its folder."""
         self.process.kill()
         self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):  # a request still buffered cannot be flushed to a dead process
+                pipe.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -28,13 +28,18 @@ INSTALL = ("import types as _t\n{name} = _t.ModuleType({name!r})\n"
 
 
 class NotebookRun:
-    """One submission's notebook in one sandbox (made by a setup.Setup): `execute` it, then `ask` the kernel things."""
+    """One submission's notebook in one sandbox (made by a kernel_setup.Setup): `execute` it, then `ask` the
+    kernel things. Use it in a `with` block, which deletes the job folder however the block ends."""
 
     def __init__(self, nb, name: str, setup):
         self.nb, self.limits = nb, setup.limits
         self.sandbox = setup.sandbox()
-        # The working folder holds a copy of this notebook and nothing else, as in Jupyter.
-        nbformat.write(nb, self.sandbox.work / name)
+        try:
+            # The working folder holds a copy of this notebook and nothing else, as in Jupyter.
+            nbformat.write(nb, self.sandbox.work / name)
+        except BaseException:  # a cell nbformat cannot write (a lone surrogate), Ctrl-C: no one else can delete it
+            self.sandbox.close()
+            raise
         self.spent = {"cells": 0.0, "checks": 0.0}
         self.skipped: dict[int, str] = {}
         self.events: dict[int, str] = {}  # cell index -> what happened to it, for the gradebook
@@ -95,6 +100,9 @@ class NotebookRun:
             limit = min(seconds, self.remaining())
             cell.outputs, late = self._timed("cells", self.sandbox.run_cell, cell.source, limit)
         except KernelGone as gone:
+            if self._breached():
+                note(f"The grader stopped this notebook: {self.sandbox.breach}.")
+                return False
             why = ("was still running at the time limit and ignored the interrupt" if "interrupt" in str(gone)
                    else f"stopped the kernel (it crashed, called os._exit(), or {self.memory_note})")
             self.skipped[index] = f"This cell {why}, so the grader ran the notebook again without it."
@@ -127,10 +135,25 @@ class NotebookRun:
             text = self._timed("checks", self.sandbox.evaluate, code, f"{HELPER}.reply", seconds)
         except KernelGone:
             self.ready = False
+            self._breached()
             return '{"kind": "gone"}'
         except ValueError:
             return '{"kind": "unreadable"}'
         return '{"kind": "timeout"}' if text is None else text
 
+    def _breached(self) -> bool:
+        """If the watchdog stopped the kernel, make that the run's problem (no run again); say whether it did."""
+        if self.sandbox.breach:
+            self.problem = f"the grader stopped this notebook because {self.sandbox.breach}"
+            self.memory_note = self.sandbox.breach
+        return bool(self.sandbox.breach)
+
     def close(self) -> None:
+        """Stop the kernel and delete the job folder."""
         self.sandbox.close()
+
+    def __enter__(self) -> NotebookRun:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()

@@ -17,6 +17,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from jupyter_client.connect import write_connection_file
 
 from course.instructor.kernels import KERNEL_OPTIONS, SYSTEM_PATHS, Factory, Spawned, jail_command, python_paths
 from course.instructor.outputs import Outputs
+from course.instructor.watchdog import Watchdog
 
 GRACE = 3.0  # seconds a kernel gets to answer an interrupt before it is killed
 
@@ -54,32 +56,50 @@ class Limits:
     output_chars: int = 2_000_000
     file_mb: int = 64
     message_mb: int = 32
+    processes: int = 64  # at once, for the whole submission (watchdog.py)
+    disk_mb: int = 512  # everything the submission writes in its job folder
+
+
+def kernel_limits(limits: Limits) -> dict:
+    """Return the limits jail.py sets on a kernel (its CPU time covers the cells and the checks, with room)."""
+    return {"memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+            "cpu_seconds": int(2 * limits.notebook_seconds) + 30}
 
 
 class KernelGone(Exception):
-    """The kernel died, or ignored an interrupt and was killed; its state is lost."""
+    """The kernel died, or ignored an interrupt and was killed, or grading is stopping; its state is lost."""
 
 
 class Sandbox:
-    """A kernel in its own job folder; `run_cell` and `evaluate` drive it within limits."""
+    """A kernel in its own job folder; `run_cell` and `evaluate` drive it within limits.
 
-    def __init__(self, limits: Limits, hide: list[str], isolate: bool, factory: Factory | None = None):
+    Once `stopping` is set (by another thread: the grader was told to stop), the kernel is
+    killed at its next wait and no new one starts; both raise KernelGone.
+    """
+
+    def __init__(self, limits: Limits, hide: list[str], isolate: bool, factory: Factory | None = None,
+                 stopping: threading.Event | None = None):
         self.limits, self.hide, self.isolate, self.factory = limits, hide, isolate, factory
+        self.stopping = stopping if stopping is not None else threading.Event()
         self.base = Path(tempfile.mkdtemp(prefix="course-grade-"))
         self.work, self.home, self.run = (self.base / name for name in ("work", "home", "run"))
-        for folder in (self.work, self.home / "tmp", self.run, self.base / "root"):
-            folder.mkdir(parents=True)
-        self.process = self.kc = None
+        self.process = self.kc = self.watchdog = None
+        self.breach = ""  # why the watchdog stopped the last kernel ("" if it did not)
+        try:
+            for folder in (self.work, self.home / "tmp", self.run, self.base / "root"):
+                folder.mkdir(parents=True)
+        except BaseException:  # nothing else knows this folder yet
+            shutil.rmtree(self.base, ignore_errors=True)
+            raise
         self.outputs = Outputs(limits.output_chars)
 
     def config(self) -> dict:
         """Return jail.py's configuration for this job."""
-        limits = {"memory_mb": self.limits.memory_mb, "file_mb": self.limits.file_mb,
-                  "cpu_seconds": int(2 * self.limits.notebook_seconds) + 30}
         factory = [str(self.factory.folder)] if self.factory else []  # its matplotlib cache, say
         isolate = {"root": str(self.base / "root"), "expose": SYSTEM_PATHS + python_paths() + factory,
                    "writable": [str(self.work), str(self.home), str(self.run)], "hide": self.hide}
-        return {"cwd": str(self.work), "limits": limits, "isolate": isolate if self.isolate else None}
+        return {"cwd": str(self.work), "limits": kernel_limits(self.limits),
+                "isolate": isolate if self.isolate else None}
 
     def environment(self) -> dict:
         """Return the kernel's whole environment: nothing of the instructor's leaks in."""
@@ -91,10 +111,16 @@ class Sandbox:
     def start(self, startup_seconds: float = 60.0) -> None:
         """Start a fresh kernel (stopping any previous one) and wait until it answers."""
         self.stop()
+        if self.stopping.is_set():
+            raise KernelGone("grading was stopped")
         key = secrets.token_hex(32)
         connection_file, info = write_connection_file(str(self.run / "kernel.json"), ip=str(self.run / "k"),
                                                       transport="ipc", key=key.encode())
         self._launch(connection_file)
+        self.breach = ""
+        self.watchdog = Watchdog(self.process.pid, self.base, self.limits.memory_mb, self.limits.processes,
+                                 self.limits.disk_mb)
+        self.watchdog.start()
         context = zmq.Context()
         # A peer that sends a bigger message is disconnected: the kernel cannot flood our memory.
         context.setsockopt(zmq.MAXMSGSIZE, self.limits.message_mb << 20)
@@ -153,11 +179,16 @@ class Sandbox:
     def _next(self, channel: str, deadline: float):
         """Return the next message on `channel`, None at the deadline; KernelGone if the kernel died."""
         while time.monotonic() < deadline:
+            if self.stopping.is_set():
+                self.stop()
+                raise KernelGone("grading was stopped")
             try:
                 return getattr(self.kc, f"get_{channel}_msg")(timeout=min(0.25, max(0.01, deadline - time.monotonic())))
             except queue.Empty:
                 if not self.alive():
-                    raise KernelGone("the kernel stopped") from None
+                    self.breach = self.watchdog.breach if self.watchdog else ""
+                    raise KernelGone(f"the grader stopped the notebook: {self.breach}" if self.breach
+                                     else "the kernel stopped") from None
             except Exception as exc:  # a notebook that patches json or zmq can garble the protocol itself
                 self.stop()
                 raise KernelGone(f"the kernel sent a message the grader could not read ({type(exc).__name__}); "
@@ -215,6 +246,10 @@ class Sandbox:
 
     def stop(self) -> None:
         """Kill the kernel and close its channels (the job folder stays until `close`)."""
+        if self.watchdog is not None:
+            self.watchdog.stop()
+            self.breach = self.breach or self.watchdog.breach
+            self.watchdog = None
         if self.process is not None:
             self.process.close()
         if self.kc is not None:

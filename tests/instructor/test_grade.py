@@ -75,7 +75,8 @@ def test_is_the_submissions_folder_byte_for_byte_unchanged(graded):
 
 
 def test_does_the_gradebook_have_the_exact_header_and_a_row_per_student_and_question(graded):
-    assert graded["header"] == ["student", "notebook", "question", "status", "points", "max_points", "message"]
+    assert graded["header"] == ["student", "notebook", "question", "status", "points", "max_points", "message",
+                                "flags"]
     students = {p.name for p in FIXTURES.iterdir()} - (set() if isolation_works() else NEEDS_ISOLATION)
     assert set(graded["rows"]) == {(s, q) for s in students for q in ("q1", "q2")}
     assert all(r[3] in ("correct", "incorrect", "not_attempted", "error") for r in graded["lines"][1:])
@@ -217,7 +218,7 @@ def test_is_there_a_feedback_page_per_submitted_notebook_and_none_for_a_missing_
 def test_does_feedback_show_the_graders_verdict_next_to_a_forged_one(graded):
     page = feedback_text(graded, "prints_correct")
     assert "✔ q1: Correct" in page  # what the notebook printed, kept as its output
-    assert "✘ q1 (0/1): Not yet" in page and "0 of 2 points" in page
+    assert "✘ Grader's verdict on q1 (0/1 points): Not yet" in page and "0 of 2 points" in page
 
 
 def test_is_feedback_readable_offline_and_free_of_scripts(graded):
@@ -225,3 +226,36 @@ def test_is_feedback_readable_offline_and_free_of_scripts(graded):
     assert "<script" not in page
     assert not re.search(r'(src|href)="https?://', page)
     assert "<style" in page and "2 of 2 points" in page
+
+
+# --- scope, flags, feedback pages ----------------------------------------------------
+
+def test_does_a_class_that_submitted_one_exercise_get_rows_for_that_exercise_only(graded):
+    assert {line[1] for line in graded["lines"][1:]} == {STEM}
+    assert len([x for x in graded["stdout"].splitlines() if x[:3].rstrip()[:2].isdigit()]) == 1
+
+
+def test_is_an_imported_reference_flagged_without_changing_its_verdict(graded):
+    for question in ("q1", "q2"):
+        assert row(graded, "imports_reference", question)["flags"] == "uses-reference"
+        assert row(graded, "imports_reference", question)["status"] == "correct"
+
+
+def test_is_a_pasted_reference_with_new_names_and_comments_flagged_and_own_code_not(graded):
+    assert row(graded, "pastes_solution", "q2")["flags"] == "uses-reference"
+    assert row(graded, "pastes_solution", "q1")["flags"] == ""
+    assert statuses(graded, "pastes_solution") == ["correct", "correct"]
+    assert row(graded, "wrong", "q1")["flags"] == row(graded, "stub", "q1")["flags"] == ""
+
+
+def test_does_each_verdict_appear_once_on_a_feedback_page_and_as_the_graders(graded):
+    page = feedback_text(graded, "wrong")
+    for question in ("q1", "q2"):
+        assert page.count(f"Grader's verdict on {question} (") == 1  # after its check cell
+    assert 'class="course-feedback course-incorrect"' in page
+    assert "q1: Not yet" not in page  # the kernel's own verdict box is left out
+
+
+def test_does_a_page_without_check_cells_give_every_verdict_at_the_top(graded):
+    page = feedback_text(graded, "deleted_check_cells")
+    assert page.count("Grader's verdict on q1 (") == 1 and page.index("Grader's verdict on q1") < page.index("<main>")

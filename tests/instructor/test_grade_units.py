@@ -10,8 +10,9 @@ import pytest
 from course.checks.nb00_what_is_an_ai_researcher import confidence_by_correctness, top_confusions
 from course.data import ROOT
 from course.instructor import cli, wire
+from course.instructor.classroom import Progress, summary
 from course.instructor.grade import find_assignments, find_tasks, read_notebook, rebuild
-from course.instructor.gradebook import HEADER, Progress, cell, summary, write_gradebook
+from course.instructor.gradebook import HEADER, cell, write_gradebook
 from course.instructor.judge import check_calls, judge
 from course.instructor.outputs import Outputs
 from course.instructor.sandbox import Limits
@@ -157,8 +158,36 @@ def test_is_the_gradebook_written_with_the_exact_header(tmp_path):
 
     path = tmp_path / "gradebook.csv"
     write_gradebook([Row("=ann", STEM, "q1", "correct", 1, 1, "ok")], path)
-    assert path.read_text().splitlines() == [",".join(HEADER), f"'=ann,{STEM},q1,correct,1,1,ok"]
+    assert path.read_text().splitlines() == [",".join(HEADER), f"'=ann,{STEM},q1,correct,1,1,ok,"]
     assert os.listdir(tmp_path) == ["gradebook.csv"]
+
+
+def test_can_a_message_with_a_lone_surrogate_still_be_written_to_the_gradebook(tmp_path):
+    """A learner's `raise ValueError("\\ud800")` reaches the grader as JSON, which carries lone surrogates."""
+    from course.instructor.grade import Row
+
+    path = tmp_path / "gradebook.csv"
+    write_gradebook([Row("ann", STEM, "q1", "error", 0, 1, "raised ValueError: \ud800")], path)
+    assert path.read_text(encoding="utf-8").splitlines()[1] == f"ann,{STEM},q1,error,0,1,raised ValueError: ?,"
+
+
+def test_does_a_gradebook_that_cannot_be_written_leave_no_temporary_file(tmp_path):
+    from course.instructor.grade import Row
+
+    (tmp_path / "gradebook.csv").mkdir()  # --out names a folder: the final rename fails
+    with pytest.raises(OSError):
+        write_gradebook([Row("ann", STEM, "q1", "correct", 1, 1, "ok")], tmp_path / "gradebook.csv")
+    assert os.listdir(tmp_path) == ["gradebook.csv"]
+
+
+def test_does_a_feedback_page_that_cannot_be_written_leave_no_temporary_file(tmp_path):
+    from course.instructor.grade import Row
+    from course.instructor.handback import write_feedback
+
+    (tmp_path / "ann" / f"{STEM}.html").mkdir(parents=True)  # a folder where the page goes: the rename fails
+    with pytest.raises(OSError):
+        write_feedback(tmp_path, "ann", STEM, None, [Row("ann", STEM, "q1", "correct", 1, 1, "ok")])
+    assert os.listdir(tmp_path / "ann") == [f"{STEM}.html"]
 
 
 def test_does_the_summary_count_submissions_scores_and_errors(assignment):
@@ -200,6 +229,7 @@ def run_cli(*args):
     (["{subs}", "--out", "{tmp}/no/g.csv"], "does not exist"),
     (["{tmp}/empty", "--out", "{tmp}/g.csv"], "has no student folders"),
     (["{subs}", "--out", "{subs}/ann/g.csv"], "which grading never changes"),
+    (["{subs}", "--out", "{tmp}"], "is a folder; give the gradebook's file name"),
 ])
 def test_does_a_grader_that_cannot_run_say_why_in_one_line_and_exit_non_zero(tmp_path, args, words):
     (tmp_path / "subs" / "ann").mkdir(parents=True)
@@ -218,24 +248,68 @@ def test_is_a_reply_that_is_not_json_an_error_not_a_crash(assignment):
     assert verdict.status == "error" and "could not read" in verdict.message
 
 
+@pytest.mark.parametrize("kind", ["value", "function"])
+def test_does_a_reply_naming_a_missing_module_cost_its_question_not_the_notebook(assignment, kind):
+    """One reply that names a class (here from a module that does not exist) is an error row, not a grader failure."""
+    named = {"t": "dataclass", "module": "course.checks.nb99_no_such_module", "name": "Answer", "fields": []}
+
+    class Naming(InProcessRun):
+        def ask(self, code, seconds):
+            if "find" in code:
+                return json.dumps({"kind": kind, "name": "top_confusions", "value": named, "params": []})
+            return json.dumps({"kind": "value", "value": named})
+
+    verdict = judge(Naming(), assignment.questions[0], ["top_confusions"], 5)
+    assert verdict.status == "error" and "cannot read" in verdict.message
+
+
+def test_does_a_notebook_that_cannot_be_copied_into_its_job_folder_leave_no_job_folder(tmp_path, monkeypatch,
+                                                                                       assignment):
+    """A lone surrogate in a cell cannot be written as UTF-8: the copy fails after the job folder exists."""
+    import tempfile
+
+    from course.instructor.grade import Task, safe_grade
+    from course.instructor.kernel_setup import Setup
+
+    notebook = tmp_path / "ann" / f"{STEM}.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x = '\ud800'"}]}))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = safe_grade(Task("ann", assignment, notebook), Setup(Limits()))
+    assert [r.status for r in result.rows] == ["error", "error"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ann"], "no course-grade-* job folder left behind"
+
+
 # --- how kernels are made -----------------------------------------------------------
 
-def test_does_grading_fall_back_to_fresh_kernels_and_say_why(monkeypatch):
-    from course.instructor import setup
+def test_is_each_grader_module_named_for_what_it_holds():
+    """classroom.py grades a class, gradebook.py writes its CSV, kernel_setup.py decides how kernels are made."""
+    import importlib
 
-    monkeypatch.setattr(setup, "warm_factory", lambda modules: (None, "forking kernels needs Linux"))
-    monkeypatch.setattr(setup, "starts", lambda made: "")
-    made, notes = setup.prepare(Limits(), ["/hidden"], {"numpy"})
+    modules = {name: importlib.import_module(f"course.instructor.{name}")
+               for name in ("classroom", "gradebook", "kernel_setup")}
+    assert hasattr(modules["classroom"], "grade_class") and not hasattr(modules["gradebook"], "grade_class")
+    assert hasattr(modules["gradebook"], "write_gradebook") and hasattr(modules["kernel_setup"], "prepare")
+    with pytest.raises(ModuleNotFoundError):  # it read like a packaging script
+        importlib.import_module("course.instructor.setup")
+
+
+def test_does_grading_fall_back_to_fresh_kernels_and_say_why(monkeypatch):
+    from course.instructor import kernel_setup
+
+    monkeypatch.setattr(kernel_setup, "warm_factory", lambda modules: (None, "forking kernels needs Linux"))
+    monkeypatch.setattr(kernel_setup, "starts", lambda made: "")
+    made, notes = kernel_setup.prepare(Limits(), ["/hidden"], {"numpy"})
     assert made.factory is None and made.hide == ("/hidden",)
     assert notes == ["kernels start afresh, about 1 s slower each (forking kernels needs Linux)"]
     assert made.describe().endswith("kernels started afresh")
 
 
 def test_does_a_machine_that_starts_no_kernel_stop_grading_with_the_reason(monkeypatch):
-    from course.instructor import setup
+    from course.instructor import kernel_setup
     from course.instructor.sandbox import KernelGone
 
-    monkeypatch.setattr(setup, "warm_factory", lambda modules: (None, "no factory"))
-    monkeypatch.setattr(setup, "starts", lambda made: "the kernel did not start: no ipykernel")
+    monkeypatch.setattr(kernel_setup, "warm_factory", lambda modules: (None, "no factory"))
+    monkeypatch.setattr(kernel_setup, "starts", lambda made: "the kernel did not start: no ipykernel")
     with pytest.raises(KernelGone, match="no ipykernel"):
-        setup.prepare(Limits(), [], set())
+        kernel_setup.prepare(Limits(), [], set())
