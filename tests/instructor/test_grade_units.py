@@ -9,13 +9,14 @@ import pytest
 
 from course.checks.nb00_what_is_an_ai_researcher import confidence_by_correctness, top_confusions
 from course.data import ROOT
-from course.instructor import cli, wire
+from course.instructor import cli
 from course.instructor.classroom import Progress, summary
 from course.instructor.grade import find_assignments, find_tasks, read_notebook, rebuild
 from course.instructor.gradebook import HEADER, cell, write_gradebook
 from course.instructor.judge import check_calls, judge
 from course.instructor.outputs import Outputs
 from course.instructor.sandbox import Limits
+from tests.instructor.conftest import InProcessRun
 
 STEM = "00-what-is-an-ai-researcher"
 
@@ -80,21 +81,6 @@ def test_does_planning_report_stray_files_and_odd_names(tmp_path, assignment):
 
 # --- judging, with the kernel's end run in this process ---------------------------
 
-class InProcessRun:
-    """Stands in for NotebookRun: the grader's kernel code runs here, on a dict of learner names."""
-
-    limits, problem, cut_short, memory_note = Limits(), "", False, "went over the limit"
-
-    def ask(self, code, seconds):
-        exec(code, {"_course_grader": wire})
-        return wire.reply
-
-
-@pytest.fixture
-def learner(monkeypatch):
-    names = {}
-    monkeypatch.setattr(wire, "_namespace", lambda: names)
-    return names
 
 
 def test_does_judge_pass_the_reference_and_fail_a_mistake(learner, assignment):

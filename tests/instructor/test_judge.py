@@ -1,29 +1,10 @@
 """Does the grader judge with the question's own public verdict, and call a broken check the course's bug?"""
 import numpy as np
-import pytest
 
 from course.checks import Question
 from course.instructor import judge as judge_module
-from course.instructor import wire
 from course.instructor.judge import judge
-from course.instructor.sandbox import Limits
-
-
-class InProcessRun:
-    """Stands in for NotebookRun: the grader's kernel code runs here, on a dict of learner names."""
-
-    limits, problem, cut_short, memory_note = Limits(), "", False, "went over the limit"
-
-    def ask(self, code, seconds):
-        exec(code, {"_course_grader": wire})
-        return wire.reply
-
-
-@pytest.fixture
-def learner(monkeypatch):
-    names = {}
-    monkeypatch.setattr(wire, "_namespace", lambda: names)
-    return names
+from tests.instructor.conftest import InProcessRun
 
 
 def check_twice(fn):
