@@ -5,6 +5,7 @@ from course.checks.expect import (
     expect_close,
     expect_count,
     expect_equal,
+    expect_inputs_unchanged,
     expect_number,
     expect_numbers,
     expect_type,
@@ -15,6 +16,7 @@ from course.checks.question import Question
 
 __all__ = [
     "Guarded", "Incorrect", "LearnerProblem", "Question",
-    "expect_array", "expect_close", "expect_count", "expect_equal", "expect_number", "expect_numbers", "expect_type",
+    "expect_array", "expect_close", "expect_count", "expect_equal", "expect_inputs_unchanged", "expect_number",
+    "expect_numbers", "expect_type",
     "expect_values",
 ]

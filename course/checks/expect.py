@@ -38,17 +38,63 @@ def expect_array(got, call: str, *, shape=None, kind: str | None = None, finite:
     return arr
 
 
+def digits(got: float, expected: float) -> tuple[str, str]:
+    """Return got and expected written with just enough significant digits to tell them apart."""
+    short = repr(float(got)), repr(float(expected))
+    if max(map(len, short)) <= 8:
+        return short
+    for places in range(4, 18):
+        a, b = f"{got:.{places}g}", f"{expected:.{places}g}"
+        if a != b:
+            return a, b
+    return repr(float(got)), repr(float(expected))
+
+
+def gap(got, expected) -> str:
+    """Name how `got` differs from `expected` when it is a common slip: rounded, a constant factor off, or negated.
+
+    Works on numbers and on arrays (a factor common to every entry); returns '' when no slip fits.
+    """
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape != expected.shape or not (np.all(np.isfinite(got)) and np.all(np.isfinite(expected))):
+        return ""
+    for places in range(0, 7):
+        if np.array_equal(got, np.round(expected, places)) and not np.allclose(got, expected, rtol=1e-12, atol=0):
+            return (f" Your value is the answer rounded to {places} decimals: return it unrounded, and round only "
+                    "when you print.")
+    nonzero = np.abs(expected) > 1e-12
+    if not nonzero.any() or not np.allclose(got[~nonzero], 0, atol=1e-12):
+        return ""
+    ratios = got[nonzero] / expected[nonzero]
+    ratio = float(np.median(ratios))
+    if ratio == 0 or not np.allclose(ratios, ratio, rtol=1e-6) or np.isclose(ratio, 1.0, rtol=1e-9):
+        return ""
+    if np.isclose(ratio, -1.0, rtol=1e-6):
+        return " It is the answer with the opposite sign."
+    every = ", in every entry" if got.size > 1 else ""
+    if np.isclose(ratio, 100, rtol=1e-6):
+        return f" It is 100 times the answer{every}: a percentage where a fraction between 0 and 1 belongs."
+    for factor, word in ((ratio, "times as large as"), (1 / ratio, "times smaller than")):
+        if factor > 1 and np.isclose(factor, round(factor), rtol=1e-6):
+            return f" It is {round(factor)} {word} the answer (a factor of {round(factor)}){every}."
+        if factor > 1 and np.isclose(factor ** 2, round(factor ** 2), rtol=1e-6):
+            return (f" It is sqrt({round(factor ** 2)}) = {factor:.4g} {word} the answer: a square root where "
+                    "none belongs, or one missing.")
+    return ""
+
+
 def expect_close(got, expected, call: str, *, rtol: float = 1e-6, atol: float = 1e-9, what: str = "values") -> None:
-    """Check that `got` matches `expected` elementwise within tolerance."""
+    """Check that `got` matches `expected` elementwise within tolerance; name a rounding or a common factor."""
     expected = np.asarray(expected, dtype=float)
     arr = expect_array(got, call, shape=expected.shape, kind="f")
     close = np.isclose(arr.astype(float), expected, rtol=rtol, atol=atol)
     if not close.all():
         index = tuple(int(i) for i in np.argwhere(~close)[0])
         at = f" at index {index}" if index else ""
+        shown, wanted = digits(arr[index].item(), expected[index].item())
         raise Incorrect(
-            f"`{call}` returned wrong {what}{at}: got {arr[index].item()!r}, expected {expected[index].item()!r} "
-            f"({int((~close).sum())} of {close.size} differ)."
+            f"`{call}` returned wrong {what}{at}: got {shown}, expected {wanted} "
+            f"({int((~close).sum())} of {close.size} differ).{gap(arr, expected)}"
         )
 
 
@@ -144,3 +190,17 @@ def expect_numbers(got, n: int, call: str, names: str) -> tuple:
         raise Incorrect(f"`{call}` returned {names} containing {'NaN' if np.isnan(bad[0]) else 'inf'}; every value "
                         "should be a finite number.")
     return tuple(values)
+
+
+def expect_inputs_unchanged(fn, why: str) -> None:
+    """Raise Incorrect if the last call of `fn` (a Guarded function) changed an array argument in place.
+
+    `why` says which later cell that would hurt. A grader's function, which runs the learner's
+    code elsewhere, has no `changed_inputs`, and the check is skipped.
+    """
+    changed = getattr(fn, "changed_inputs", None)
+    if changed:
+        names = ", ".join(f"`{name}`" for name in changed)
+        raise Incorrect(f"`{fn.last_call}` returned the right values but changed its input {names} in place. "
+                        f"{why} Leave the inputs unchanged: build a new array (`X - mean`, `X + step`, or "
+                        "`X = X.copy()` first) instead of `-=`, `+=` or `out=`.")

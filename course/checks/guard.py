@@ -10,6 +10,7 @@ import contextvars
 import ctypes
 import inspect
 import linecache
+import re
 import signal
 import sys
 import threading
@@ -244,17 +245,76 @@ def where(exc: BaseException, fn=None, code_globals=None) -> str:
     return f" at line {found.tb_lineno}" + (f": `{line}`" if line else "")
 
 
+def _arrays(fn, args, kwargs) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Return (name, argument, copy) for every numpy array passed, also inside a dict (`params["W1"]`)."""
+    try:
+        named = inspect.signature(fn).bind(*args, **kwargs).arguments.items()
+    except (TypeError, ValueError):
+        named = [*((f"argument {i + 1}", a) for i, a in enumerate(args)), *kwargs.items()]
+    found = []
+    for name, value in named:
+        items = ([(f'{name}["{key}"]', item) for key, item in value.items()] if isinstance(value, dict)
+                 else [(name, value)])
+        found += [(label, item, item.copy()) for label, item in items if isinstance(item, np.ndarray)]
+    return found
+
+
+_MATMUL = re.compile(r"matmul: Input operand 1 has a mismatch in its core dimension 0.*\(size (\d+) is different "
+                     r"from (\d+)\)")
+_DOT = re.compile(r"shapes \(([\d, ]*)\) and \(([\d, ]*)\) not aligned")
+_RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\d, ]*)\)")
+_BROADCAST = re.compile(r"operands could not be broadcast together with shapes \(([\d, ]*)\) \(([\d, ]*)\)")
+
+
+def shape_advice(exc: BaseException) -> str:
+    """Return numpy's shape errors in words ('' for any other exception)."""
+    text = str(exc)
+    if m := _MATMUL.search(text):
+        rows, columns = m.groups()
+        return (f"\nIn `A @ B` the columns of A must equal the rows of B: here A has {columns} columns and B has "
+                f"{rows} rows. A (n, k) matrix times a (k, m) one gives (n, m): check which comes first, and "
+                "whether one needs `.T`.")
+    if m := _DOT.search(text):
+        a, b = m.groups()
+        return (f"\nThe product of shapes ({a}) and ({b}) needs the last size of the first to equal the first "
+                "size of the second: check the order of the product, and whether one needs `.T`.")
+    if m := _RESHAPE.search(text):
+        size, shape = m.groups()
+        return (f"\nreshape keeps every entry: {size} entries cannot fill shape ({shape}). Check the shape you "
+                "ask for (one size may be -1, to be worked out).")
+    if m := _BROADCAST.search(text):
+        a, b = m.groups()
+        return (f"\nShapes ({a}) and ({b}) cannot be combined elementwise: numpy lines them up from the right, "
+                "and each pair of sizes must be equal or 1. Check the axis of a sum or mean (keepdims=True keeps "
+                "it lined up).")
+    return ""
+
+
 class Guarded:
-    """The learner's callable, wrapped: a time limit per call, problems become LearnerProblem."""
+    """The learner's callable, wrapped: a time limit per call, problems become LearnerProblem.
+
+    `changed_inputs` names the array arguments the last call changed in place (for
+    `expect_inputs_unchanged`); a grader that calls the learner's code elsewhere cannot see
+    that, and offers no such attribute.
+    """
 
     def __init__(self, fn, seconds: float = 10.0):
         self.fn, self.seconds = fn, seconds
         self.__name__ = getattr(fn, "__name__", "your function")
         self.code_globals = getattr(fn, "__globals__", None)   # where the learner's own code lives
         self.last_call = ""
+        self.changed_inputs: list[str] = []
 
     def __call__(self, *args, **kwargs):
         call = self.last_call = describe_call(self.fn, args, kwargs)
+        before = _arrays(self.fn, args, kwargs)
+        try:
+            return self._call(call, args, kwargs)
+        finally:
+            self.changed_inputs = [name for name, now, then in before
+                                   if now.shape != then.shape or not np.array_equal(now, then, equal_nan=True)]
+
+    def _call(self, call, args, kwargs):
         main = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
         try:
             result = (run_in_main_thread if main else run_in_thread)(self.fn, args, kwargs, self.seconds)
@@ -271,7 +331,8 @@ class Guarded:
         except SystemExit as exc:
             raise LearnerProblem("error", f"`{call}` called exit({exc.code!r}); return a value instead.") from None
         except Exception as exc:
-            raise LearnerProblem("error", f"`{call}` raised {type(exc).__name__}: {exc}{where(exc, self.fn)}") from None
+            raise LearnerProblem("error", f"`{call}` raised {type(exc).__name__}: {exc}{where(exc, self.fn)}"
+                                 f"{shape_advice(exc)}") from None
         if result is None:
             raise LearnerProblem("incorrect", f"`{call}` returned None: did you forget `return`?")
         return result

@@ -30,6 +30,8 @@ def t_interval_mistakes(n: int, unit: str) -> list[tuple[float, str]]:
         (math.sqrt(n), "the standard deviation where the standard error sd / sqrt(n) belongs"),
         (stats.t.ppf(0.975, n) / t, f"n = {n} degrees of freedom in place of n - 1 = {n - 1}"),
         (stats.t.ppf(0.95, n - 1) / t, "the 0.95 quantile of t, a 90% interval: a two-sided 95% interval needs 0.975"),
+        (1.96 / t * math.sqrt((n - 1) / n), f"two slips together: z = 1.96 in place of t(0.975, {n - 1}) = {t:.3f}, "
+                                            "and the population standard deviation (ddof=0) in place of ddof=1"),
     ]
 
 
@@ -37,6 +39,13 @@ def expect_t_interval(got, x, call: str, what: str, unit: str = "values") -> Non
     """Raise Incorrect, naming a known mistake when it is one, unless got = (mean, low, high) is mean_ci(x)."""
     mean, low, high = mean_ci(x)
     arr = np.asarray(got, dtype=float)
+    if arr.shape == (3,) and np.all(np.isfinite(arr)) and not np.isclose(arr[0], mean, rtol=1e-6, atol=1e-9) \
+            and high > low:
+        for order, names in (((1, 0, 2), "(low, mean, high)"), ((1, 2, 0), "(low, high, mean)"),
+                             ((0, 2, 1), "(mean, high, low)"), ((2, 0, 1), "(high, mean, low)")):
+            if np.allclose(arr, np.array([mean, low, high])[list(order)], rtol=1e-6, atol=1e-9):
+                raise Incorrect(f"`{call}` gave {what} as ({arr[0]:.6g}, {arr[1]:.6g}, {arr[2]:.6g}): the right "
+                                f"numbers in the order {names}. Return (mean, low, high).")
     if np.all(np.isfinite(arr)) and np.isclose(arr[0], mean, rtol=1e-6, atol=1e-9):
         if not np.isclose(arr[1] + arr[2], 2 * mean, rtol=1e-6, atol=1e-9):
             raise Incorrect(f"`{call}` gave {what} ({arr[1]:.6g}, {arr[2]:.6g}), not centred on the mean "
@@ -94,9 +103,15 @@ class Bootstrap:
             raise Incorrect(f"{call} gave a different interval when called again with a generator seeded alike. "
                             "Draw every random number from `rng` (rng.integers or rng.choice), not np.random.")
         if self.draw(sample, B, 0.05, 2)[:2] == first[:2]:
+            # an interval that does not move with B either was never resampled at all
+            if self.draw(sample, B + 1, 0.05, 2)[:2] == first[:2]:
+                raise Incorrect(f"{call} gave the same interval with generators seeded 1 and 2, and with B = {B} and "
+                                f"B = {B + 1}: it does not resample at all. A bootstrap interval draws B resamples "
+                                "from the `rng` you are given and takes quantiles of their means; a formula such as "
+                                "mean ± 1.96 · se is not one.")
             raise Incorrect(f"{call} gave the same interval with generators seeded 1 and 2, but a bootstrap interval "
-                            "depends on its random resamples. Draw them from the `rng` you are given (not from a "
-                            "generator made inside your function, and not a formula without resampling).")
+                            "depends on its random resamples. Draw them from the `rng` you are given, not from a "
+                            "generator made inside your function.")
 
     def expect_every_unit(self, lopsided, words: str) -> None:
         """Raise Incorrect unless `lopsided` (nine alike, one far off: `words`) gives an interval holding its mean."""
@@ -105,6 +120,24 @@ class Bootstrap:
         if not low <= mean <= high:
             raise Incorrect(f"{call}, {words}, returned [{low:.2f}, {high:.2f}], which misses their mean, {mean:.2f}. "
                             f"Can every {self.unit}, the last one too, appear in a resample?")
+
+    def expect_skewed(self, lopsided, words: str) -> None:
+        """Raise Incorrect unless the interval on skewed data (`words`) is the percentile one, not a symmetric one."""
+        low, high, call = self.draw(lopsided, 2000, 0.05, 3)
+        values = self.values(lopsided)
+        smallest, largest = float(values.min()), float(values.max())
+        if low < smallest - 1e-9 or high > largest + 1e-9:
+            raise Incorrect(f"{call}, {words}, returned [{low:.2f}, {high:.2f}], which goes beyond [{smallest:.2f}, "
+                            f"{largest:.2f}], the smallest and largest mean any resample can have. A percentile "
+                            "interval cannot: its ends are resampled means. Mean ± z · sd of the resampled means (the "
+                            "normal approximation) or 2 · mean - quantile (the basic bootstrap) can; take the "
+                            "quantiles alpha / 2 and 1 - alpha / 2 of the means themselves.")
+        expected = self.reference(lopsided, 20_000, 0.05, np.random.default_rng(4))
+        if abs(low - expected[0]) > 0.5 or abs(high - expected[1]) > 0.5:
+            raise Incorrect(f"{call}, {words}, returned [{low:.2f}, {high:.2f}]; the 95% {self.kind} interval is "
+                            f"[{expected[0]:.2f}, {expected[1]:.2f}], skewed like the data. An interval symmetric "
+                            "about the mean (mean ± z · sd of the resampled means) is the normal approximation, not "
+                            "the percentile interval: take the quantiles of the resampled means themselves.")
 
     def expect_halving(self, sample, seed: int) -> None:
         """Raise Incorrect unless four copies of the sample (four times the n) halve the width, as the SE does."""

@@ -10,7 +10,15 @@ from collections import Counter
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_close, expect_count, expect_type, expect_values
+from course.checks import (
+    Incorrect,
+    Question,
+    expect_close,
+    expect_count,
+    expect_number,
+    expect_type,
+    expect_values,
+)
 
 NOTEBOOK = "00-what-is-an-ai-researcher"
 
@@ -105,7 +113,13 @@ def check_confidence_by_correctness(fn):
     for proba, y_true in _proba_cases():
         got = expect_values(fn(proba, y_true), 2, fn.last_call, "(mean confidence when right, when wrong)")
         call = fn.last_call
-        expect_close(got, confidence_by_correctness(proba, y_true), call,
+        expected = confidence_by_correctness(proba, y_true)
+        pair = [expect_number(value, call, "a number", finite=False) for value in got]
+        if np.allclose(pair[::-1], expected, rtol=1e-6) and not np.allclose(pair, expected, rtol=1e-6):
+            raise Incorrect(f"`{call}` returned ({pair[0]:.4f}, {pair[1]:.4f}): the two means in the other order. "
+                            f"Return (mean confidence when right, when wrong) = ({expected[0]:.4f}, "
+                            f"{expected[1]:.4f}); the right answers are usually the more confident.")
+        expect_close(got, expected, call,
                      rtol=1e-6, what="means (first: when right, second: when wrong)")
     return "Matches the reference on 3 sets of predictions."
 

@@ -10,7 +10,15 @@ import inspect
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_array, expect_close, expect_count, expect_values
+from course.checks import (
+    Incorrect,
+    Question,
+    expect_array,
+    expect_close,
+    expect_count,
+    expect_inputs_unchanged,
+    expect_values,
+)
 
 NOTEBOOK = "01-linear-algebra"
 
@@ -100,6 +108,8 @@ def check_pca(fn):
         # a copy, so a learner who centres X in place cannot change what the reference sees
         (n, d), got = X.shape, fn(X.copy(), k)
         call = fn.last_call
+        expect_inputs_unchanged(fn, "The lesson's next cells reconstruct and plot the same X: centred in place, "
+                                    "it no longer holds the digits, and its mean is 0.")
         components, variances = _pca_pair(got, call, n, d, k)
         _expect_orthonormal(components, call)
         rises = np.flatnonzero(np.diff(variances) > 1e-9 * np.abs(variances).max())
@@ -147,7 +157,10 @@ def _explain_wrong_reconstruction(got, X, components, mean, call):
 
 def check_reconstruct(fn):
     for X, components, mean in _reconstruct_cases():
-        got = expect_array(fn(X.copy(), components.copy(), mean.copy()), fn.last_call, kind="f")
+        got = fn(X.copy(), components.copy(), mean.copy())
+        expect_inputs_unchanged(fn, "The lesson compares the reconstruction with the same X afterwards: an X "
+                                    "changed in place makes the error look like 0.")
+        got = expect_array(got, fn.last_call, kind="f")
         call = fn.last_call
         if got.shape == (len(X), len(components)) and len(components) != X.shape[1]:
             raise Incorrect(f"`{call}` returned shape {got.shape}: the coordinates along the components. "
@@ -167,15 +180,33 @@ def _fraction_cases():
         yield longer, fraction
 
 
+def _count_below(variances, fraction):
+    return int(np.sum(np.cumsum(variances) / np.sum(variances) < fraction))
+
+
+def _not_normalised(variances, fraction):
+    return int(np.argmax(np.cumsum(variances) >= fraction)) + 1
+
+
 def check_components_needed(fn):
+    answers = []
     for variances, fraction in _fraction_cases():
         got = expect_count(fn(variances.copy(), fraction), fn.last_call, "a whole number: how many components")
-        call = fn.last_call
+        answers.append((variances, fraction, got, fn.last_call))
+        expect_inputs_unchanged(fn, "The lesson plots the same variances afterwards, in their order.")
+    # a slip is named only when it explains every answer, so that two slips agreeing on one case do not mix up
+    below = all(got == _count_below(v, f) for v, f, got, _ in answers)
+    unnormalised = all(got == _not_normalised(v, f) for v, f, got, _ in answers)
+    for variances, fraction, got, call in answers:
         expected = components_needed(variances, fraction)
         if got == expected:
             continue
         kept = np.cumsum(variances) / np.sum(variances)
-        if got == int(np.argmax(np.cumsum(variances) >= fraction)) + 1:
+        if below:
+            raise Incorrect(f"`{call}` returned {got}; expected {expected}. {got} is how many components keep less "
+                            f"than {fraction:.0%}; the answer also counts the one that reaches it: that count + 1, "
+                            "or np.argmax(kept >= fraction) + 1.")
+        if unnormalised:
             raise Incorrect(f"`{call}` returned {got}; expected {expected}. Compare the fraction with the running "
                             "total divided by the total variance, not with the running total itself.")
         if not 1 <= got <= len(variances):

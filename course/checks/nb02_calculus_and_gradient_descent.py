@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.checks import Incorrect, Question, expect_array, expect_close
+from course.checks import Incorrect, Question, expect_array, expect_close, expect_inputs_unchanged
 
 NOTEBOOK = "02-calculus-and-gradient-descent"
 RTOL = ATOL = 1e-6   # a central difference with h = 1e-4 errs ~1e-8 here, a forward one ~1e-4
@@ -141,6 +141,12 @@ def check_numerical_grad(fn):
         got = expect_array(fn(f, x.copy(), h), fn.last_call, shape=x.shape, kind="f")
         if not _close(got, expected):
             _diagnose_grad(got, f, x, h, expected, fn.last_call)
+    # right values everywhere; now, does the call leave x as it was?
+    f, x, h = cases[-1]
+    fn(f, x.copy(), h)
+    expect_inputs_unchanged(fn, "The lesson then compares your gradient with the analytic one at the same x: "
+                                "perturbing x and not restoring it exactly (x[i] += h, then -= h, leaves "
+                                "rounding) moves that point. Perturb a copy.")
     return (f"Matches the analytic gradient on {len(cases)} cubic polynomials (1 to 8 variables) to within "
             f"{ATOL:g}, a tolerance a forward difference fails.")
 

@@ -11,6 +11,7 @@ import inspect
 import numpy as np
 
 from course.checks import Incorrect, Question, expect_number, expect_numbers
+from course.checks.expect import digits, gap
 from course.checks.intervals import Bootstrap, expect_coverage
 
 NOTEBOOK = "03-probability-and-statistics"
@@ -68,8 +69,10 @@ def check_posterior_positive(fn):
         for slip, meaning in BAYES_SLIPS:
             if abs(got - slip(*case)) <= 1e-9:
                 raise Incorrect(f"`{fn.last_call}` returned {got:.4f}; expected {expected:.4f}: {meaning}")
-        raise Incorrect(f"`{fn.last_call}` returned {got:.4f}; expected {expected:.4f}. P(disease | positive) "
-                        "= P(positive and ill) / (P(positive and ill) + P(positive and healthy)).")
+        shown, wanted = digits(got, expected)
+        raise Incorrect(f"`{fn.last_call}` returned {shown}; expected {wanted}." + (gap(got, expected) or (
+                        " P(disease | positive) = P(positive and ill) / (P(positive and ill) + P(positive and "
+                        "healthy)).")))
     return f"Right on {len(SCREENINGS)} tests, including 0.167 for 1% prevalence, 99% sensitivity, 95% specificity."
 
 
@@ -152,6 +155,7 @@ def check_bootstrap_ci(fn):
     task.expect_rng((x,), 1000, first)
     task.expect_every_unit((np.array([1.0] * 9 + [11.0]),), "x being nine 1s and then one 11")
     task.expect_halving((np.random.default_rng(11).normal(0.0, 1.0, 50),), seed=4)
+    task.expect_skewed((np.array([1.0] * 9 + [11.0]),), "x being nine 1s and then one 11")
     task.expect_ends((np.random.default_rng(12).normal(0.0, 1.0, 400),), seed=5, reference_seed=6)
     coverage = _check_coverage(fn)
     return (f"Deterministic given rng, halves in width when n quadruples, matches the percentile interval, and "

@@ -92,6 +92,12 @@ def check_softmax_xent_grad(fn):
         call = fn.last_call
         got = expect_values(got, 2, call, "(loss, gradient)")
         loss, grad = (expect_array(value, call, kind="f", finite=False).astype(float) for value in got)
+        if np.isinf(loss).all() and np.isfinite(grad).all():
+            # the shift worked (the probabilities are finite), but a true class's probability underflowed to 0
+            raise Incorrect(f"`{call}` returned a loss of {float(loss):g} with a finite gradient: a true class's "
+                            "probability underflowed to 0 (its logit is hundreds below the row's largest), and "
+                            "np.log(0) is -inf. Take the log before dividing: log p = shifted - "
+                            "np.log(np.exp(shifted).sum(axis=1, keepdims=True)) (log-softmax) never rounds to 0.")
         if np.abs(logits).max() > 700 and not (np.isfinite(loss).all() and np.isfinite(grad).all()):
             raise Incorrect(f"`{call}` returned NaN or inf for logits as large as {np.abs(logits).max():g}: np.exp of "
                             "more than about 709 overflows. Subtract each row's largest logit before np.exp; "
@@ -141,6 +147,10 @@ def _check_one_gradient(got, want, name, params, n, call, right_so_far):
                         "a gradient has the shape of its parameter (a bias gradient sums over the batch, axis=0).")
     got = expect_array(got, call, shape=shape, kind="f")
     _diagnose_scale(got, want, n, call, f"grads[{name!r}]")
+    if name.startswith("b") and n > 1 and np.allclose(got * n, want, rtol=1e-5, atol=1e-7):
+        raise Incorrect(f"`{call}` returned grads[{name!r}] {n} times too small, for a batch of {n}: the gradient "
+                        "arriving at the layer is already divided by n (it comes from the mean loss), so the bias "
+                        "gradient is its sum over the batch, `.sum(axis=0)`, not its mean.")
     if name.startswith("b") and not np.any(got) and np.any(want):
         raise Incorrect(f"`{call}` returned zeros for grads[{name!r}]: a bias gets gradient too, the sum over the "
                         "batch of the gradient arriving at that layer.")
@@ -200,23 +210,59 @@ def _check_params(params, call):
     return arrays
 
 
+def _chance_reason(params, X, seed):
+    """Return why a network at chance level got there: no update, dead ReLUs, or labels shuffled apart from images."""
+    start = init_params((X.shape[1], params["W1"].shape[1], 10), seed)
+    if all(np.shape(start[name]) == params[name].shape and np.allclose(start[name], params[name]) for name in NAMES):
+        return (" The weights are still init_params(..., seed)'s: the parameters are never updated. Write the "
+                "update back into the dict: params[name] -= lr * grads[name].")
+    if not np.any(X @ params["W1"] + params["b1"] > 0):
+        return (" No hidden ReLU is ever active on the test digits: the steps were so large that every ReLU died. "
+                "Lower the learning rate.")
+    return (" The weights did change and the hidden layer is alive, so the network learned labels that do not "
+            "belong to their images: index X and y with the same indices (`X[batch]`, `y[batch]` from one "
+            "permutation), not two separate shuffles.")
+
+
+def _train(fn, X, y, seed):
+    with np.errstate(all="ignore"):
+        return _check_params(fn(X.copy(), y.copy(), seed), fn.last_call)
+
+
 def check_train(fn):
     X_train, X_test, y_train, y_test = _digits()
     results = []
     for seed in SEEDS:
+        params = _train(fn, X_train, y_train, seed)
         with np.errstate(all="ignore"):
-            params = _check_params(fn(X_train.copy(), y_train.copy(), seed), fn.last_call)
             accuracy = mlp.accuracy(params, X_test, y_test)
         if accuracy < TARGET:
-            chance = (" That is chance level (10%): either the parameters are never updated, or the steps are so "
-                      "large that every ReLU died.") if accuracy < 0.2 else ""
+            chance = (" That is chance level (10%)." + _chance_reason(params, X_test, seed)) if accuracy < 0.2 else ""
             raise Incorrect(f"With seed {seed}, your network reaches {accuracy:.1%} test accuracy; the task asks for "
-                            f"at least {TARGET:.0%}.{chance} Check the update (params[name] -= lr * grads[name]), "
-                            "the learning rate and the number of epochs.")
+                            f"at least {TARGET:.0%}.{chance}" + ("" if chance else " Check the update "
+                            "(params[name] -= lr * grads[name]), the learning rate and the number of epochs."))
         results.append((params, accuracy))
     if all(np.array_equal(results[0][0]["W1"], params["W1"]) for params, _ in results[1:]):
         raise Incorrect(f"`train` returned the same weights for seeds {SEEDS}: use `seed` for both the "
                         "initialisation and the shuffling, so that different seeds give different runs.")
+    state = np.random.get_state()[1].copy()
+    again = _train(fn, X_train, y_train, SEEDS[0])
+    if not all(np.array_equal(again[name], results[0][0][name]) for name in NAMES):
+        raise Incorrect(f"`train(X, y, seed={SEEDS[0]})` returned other weights when called again with the same "
+                        "seed: the shuffling draws from np.random or an unseeded generator. Shuffle with "
+                        "`rng = np.random.default_rng(seed)` and `rng.permutation(len(y))`.")
+    if not np.array_equal(np.random.get_state()[1], state):
+        raise Incorrect(f"`train(X, y, seed={SEEDS[0]})` draws from the global np.random (np.random.seed, "
+                        "np.random.permutation or np.random.shuffle): any other cell that uses np.random changes "
+                        "your run. Shuffle with `rng = np.random.default_rng(seed)` and `rng.permutation(len(y))`.")
+    order = np.argsort(y_train, kind="stable")
+    with np.errstate(all="ignore"):
+        sorted_accuracy = mlp.accuracy(_train(fn, X_train[order], y_train[order], SEEDS[0]), X_test, y_test)
+    if sorted_accuracy < TARGET:
+        raise Incorrect(f"Given the same training digits sorted by label (all 0s, then all 1s, ...), "
+                        f"`train(X, y, seed={SEEDS[0]})` reaches only {sorted_accuracy:.1%} test accuracy: your loop "
+                        "takes the batches in the order of the data, so each epoch ends on a run of 9s. Shuffle "
+                        "every epoch: `order = rng.permutation(len(y))`, then batches of `order`.")
     scores = ", ".join(f"{accuracy:.1%}" for _, accuracy in results)
     return f"Test accuracy {scores} for seeds {', '.join(map(str, SEEDS))}: all at least {TARGET:.0%}."
 

@@ -17,6 +17,7 @@ from course.checks import (
     Question,
     expect_array,
     expect_close,
+    expect_inputs_unchanged,
     expect_number,
     expect_values,
 )
@@ -164,8 +165,11 @@ def _ridge_variants(X, y, lam):
 
 def check_ridge(fn):
     for X, y, lam in _ridge_cases():
-        w, b = expect_values(fn(X, y, lam), 2, fn.last_call, "(w, b)")
+        # copies, so a learner who centres X or y in place cannot change what the reference sees
+        w, b = expect_values(fn(X.copy(), y.copy(), lam), 2, fn.last_call, "(w, b)")
         call, d = fn.last_call, X.shape[1]
+        expect_inputs_unchanged(fn, "The lesson fits again on the same X and y (the penalty sweep, cross-validation): "
+                                    "centred data there gives every later fit a wrong intercept.")
         w = expect_array(w, call, kind="f")
         if w.shape == (d + 1,):
             raise Incorrect(f"`{call}` returned w with {d + 1} entries for {d} feature(s): return the intercept "
@@ -218,7 +222,9 @@ def _cv_variants(X, y, lambdas, k):
 
 def check_kfold(fn):
     for X, y, lambdas, k in _cv_cases():
-        best, errors = expect_values(fn(X, y, lambdas, k), 2, fn.last_call, "(best lambda, CV errors)")
+        best, errors = expect_values(fn(X.copy(), y.copy(), lambdas.copy(), k), 2, fn.last_call,
+                                     "(best lambda, CV errors)")
+        expect_inputs_unchanged(fn, "The lesson's next cells use the same X, y and lambdas again.")
         call = fn.last_call
         errors = expect_array(errors, call, kind="f")
         if errors.shape != (len(lambdas),):
@@ -237,7 +243,23 @@ def check_kfold(fn):
         if not np.isclose(best, want_best):
             raise Incorrect(f"`{call}` returned best lambda {best:g}, but the lowest CV error "
                             f"({want.min():.4g}) belongs to lambda = {want_best:g}.")
+    _check_tie(fn)
     return "Matches the reference on 3 problems with 4, 5 and 10 folds of unequal size."
+
+
+def _check_tie(fn):
+    """Features that never vary fit w = 0 for every lambda: all CV errors tie, and the first lambda is the answer."""
+    X, y = np.zeros((20, 2)), np.random.default_rng(7).normal(3.0, 1.0, 20)
+    lambdas = np.array([0.1, 1.0, 10.0])
+    best, errors = expect_values(fn(X.copy(), y.copy(), lambdas.copy(), 4), 2, fn.last_call,
+                                 "(best lambda, CV errors)")
+    call = fn.last_call
+    expect_array(errors, call, shape=(3,), kind="f")
+    best = expect_number(best, call, "a single number", part="the best lambda")
+    if not np.isclose(best, lambdas[0]):
+        raise Incorrect(f"`{call}`, with features that never vary (X all zeros), returned best lambda {best:g}. "
+                        "Every lambda then fits w = 0 and the CV errors tie exactly; take the first lambda with "
+                        f"the lowest error, {lambdas[0]:g}, as np.argmin does (a loop with `<=` keeps the last).")
 
 
 def _call_sealed(fn, *args):

@@ -136,12 +136,34 @@ def _check_one_head(fn, q, k, v):
             arr, causal_attention(q, k, v), rtol=1e-6, atol=1e-9):
         raise Incorrect(f"`{call}` matches attention without the scale: divide the scores q k^T by "
                         f"sqrt(d) = sqrt({q.shape[1]}) before the softmax.")
+    d = q.shape[1]
+    if np.allclose(arr, causal_attention(q / math.sqrt(d), k, v), rtol=1e-6, atol=1e-9) and not np.allclose(
+            arr, causal_attention(q, k, v), rtol=1e-6, atol=1e-9):
+        raise Incorrect(f"`{call}` matches attention with the scores divided by d = {d}: divide q k^T by "
+                        f"sqrt(d) = sqrt({d}) = {math.sqrt(d):.3g}, not by d.")
     expect_close(arr, causal_attention(q, k, v), call, rtol=1e-6, atol=1e-9, what="outputs")
+
+
+def _check_future_dominates(fn):
+    """A future score 1200 above the past ones: masking after the softmax (and renormalising) gives 0 / 0 there."""
+    q, k = np.full((3, 1), 30.0), np.array([[0.0], [0.0], [40.0]])
+    v = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
+    got = fn(q.copy(), k.copy(), v.copy())
+    call = fn.last_call
+    arr = expect_array(got, call, shape=(3, 2), kind="f", finite=False)
+    if not np.all(np.isfinite(arr)):
+        raise Incorrect(f"`{call}` returned NaN or inf when a future score (1200) dwarfs the past ones (0): "
+                        "after the softmax the past weights have underflowed to 0, and renormalising divides 0 by "
+                        "0. Mask before the softmax: set the future scores to -np.inf, then subtract each row's "
+                        "maximum and take np.exp.")
+    expect_close(arr, causal_attention(q, k, v), call, rtol=1e-6, atol=1e-9,
+                 what="outputs when a future score dwarfs the past ones")
 
 
 def check_causal_attention(fn):
     for q, k, v in _attention_cases():
         _check_one_head(fn, q, k, v)
+    _check_future_dominates(fn)
     return ("Matches the reference on 4 heads; position 0 returns v[0], and changing later tokens never "
             "changes earlier outputs.")
 

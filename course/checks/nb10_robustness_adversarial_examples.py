@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from course import mlp
-from course.checks import Incorrect, Question, expect_array
+from course.checks import Incorrect, Question, expect_array, expect_inputs_unchanged
 
 NOTEBOOK = "10-robustness-adversarial-examples"
 TOLERANCE = 1e-6  # relative error allowed against finite differences (a right answer gives about 1e-10)
@@ -190,6 +190,11 @@ def _check_direction(got, params, X, y, eps, gradient, call, description):
     if np.isclose(got, flipped, atol=1e-9)[signed].mean() > 0.9:
         raise Incorrect(f"On {description}, `{call}` moves the pixels against the gradient, down the loss. "
                         "FGSM climbs it: X + eps * np.sign(gradient).")
+    predicted = np.argmax(mlp.forward(params, X)[1]["logits"], axis=1)
+    if not np.array_equal(predicted, y) and np.allclose(got, fgsm(params, X, predicted, eps), atol=1e-9):
+        raise Incorrect(f"On {description}, `{call}` attacks the network's own predictions: it matches FGSM with "
+                        "y replaced by the predicted labels. Use the true labels `y` you are given: the attack "
+                        "climbs the loss of the right answer.")
     i, j = (int(v) for v in np.argwhere(wrong)[0])
     raise Incorrect(f"On {description}, `{call}` moved {int(wrong.sum())} of {int(signed.sum())} pixels the other "
                     f"way from FGSM; first example {i}, pixel {j}: from {X[i, j]:.4g} to {got[i, j]:.4g}, "
@@ -201,6 +206,9 @@ def check_fgsm(fn):
     for description, params, X, y, eps in attack_cases():
         call = f"{fn.__name__}(params, X, y, eps={eps})"
         got = expect_array(fn(*_copy(params, X, y), eps), call, shape=X.shape, kind="f").astype(float)
+        expect_inputs_unchanged(fn, "The lesson then adds random noise to the same X as a control: an X already "
+                                    "attacked in place makes that control as harmful as the attack (26.4% accuracy "
+                                    "instead of 96.0%).")
         gradient = input_gradient(params, X, y)
         _check_threat_model(got, X, eps, gradient, call)
         if harm is None:

@@ -217,6 +217,11 @@ def _check_not_one_answer_for_all(temperatures, best, name):
     if temperatures[0] == 1.0:
         raise Incorrect(f"`{name}` returned T = 1 for all {len(best)} data sets, whose best temperatures are "
                         f"{listed}: is the search running and keeping its best T?")
+    if temperatures[0] < 0.5 * min(best):
+        raise Incorrect(f"`{name}` returned the same small T = {temperatures[0]:.4g} for all {len(best)} data sets, "
+                        f"whose best temperatures are {listed}: the search ran to its lower end. That happens when "
+                        "the NLL is scored against the predicted labels (the argmax of the logits) instead of the "
+                        "true labels y: then sharper is always better. Score the NLL with the y you are given.")
     raise Incorrect(f"`{name}` returned the same T = {temperatures[0]:.4g} for {len(best)} different data sets, whose "
                     f"best temperatures are {listed}. Fit T on the logits and labels passed in, not on fixed arrays: "
                     "above all, never on the test set.")

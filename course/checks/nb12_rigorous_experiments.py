@@ -120,6 +120,7 @@ def check_paired_bootstrap_diff(fn):
     _task(fn).expect_halving(_pairs(12, shared=0.5, seed=11), seed=4)
     _check_rng(fn)
     _check_pairing(fn)
+    _task(fn).expect_skewed((np.array([0.0] * 9 + [10.0]), np.zeros(10)), "with differences nine 0s and then one 10")
     _task(fn).expect_ends(_pairs(40, shared=1.0, own=0.6, seed=13), seed=7, reference_seed=8)
     coverage = _check_coverage(fn)
     return (f"Resamples pairs, is deterministic given rng, halves in width when the seeds quadruple, matches the "

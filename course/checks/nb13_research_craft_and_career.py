@@ -122,7 +122,19 @@ def check_results_table(fn):
                                     f"(mean, low, high) of the row of {row['method']!r}")
             expect_t_interval(values, runs[row["method"]], call, f"the interval of {row['method']!r}")
         _diagnose_bold(got, results_table(runs), call)
+    _check_touching(fn)
     return "Right intervals and right bolding on 7 tables, including a noisy method that overlaps the top one."
+
+
+def _check_touching(fn):
+    """Two methods scoring 0.75 on every seed: intervals of width 0 that touch, so neither clears the other."""
+    runs = {"lookup": [0.75, 0.75, 0.75], "rules": [0.75, 0.75, 0.75]}
+    got = _as_rows(fn(runs), runs, fn.last_call)
+    bold = [row["method"] for row in got if row["bold"] is True or row["bold"] is np.True_]
+    if bold:
+        raise Incorrect(f"`{fn.last_call}`, for two methods that score 0.75 on every seed, made {bold[0]!r} bold. "
+                        "Both intervals are [0.75, 0.75]: they touch, and touching is not clearing. Bold only when "
+                        "the top's lower end is strictly above every other upper end: `>`, not `>=`.")
 
 
 PRECISION_CASES = [(1.0, 1.0), (0.01, 0.05), (0.5, 0.2), (0.45, 0.175), (2.0, 0.5), (1.0, 2.0), (1.0, 0.1)]

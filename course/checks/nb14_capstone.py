@@ -113,6 +113,24 @@ def _words(text) -> int:
     return len(str(text).split())
 
 
+HEDGES = r"\b(may|might|could|possibly|perhaps|maybe|whether)\b|\bor not\b|\bor (?:lower|decrease|reduce|worsen|hurt)"
+DIRECTIONS = (r"rais|increas|improv|higher|lower|decreas|reduc|better|worse|above|below|exceed|chang|differ|"
+              r"at least|more than|less than|help|hurt|gain|drop|[<>]")
+
+
+def _expect_falsifiable(hypothesis: str, call: str) -> None:
+    """Raise Incorrect unless the hypothesis predicts something a result could contradict."""
+    hedge = re.search(HEDGES, hypothesis, re.IGNORECASE)
+    if hedge:
+        raise Incorrect(f"`{call}['hypothesis']` says {hedge.group(0)!r} ({hypothesis!r}): whatever the runs show, "
+                        "it comes true, so it cannot fail. Say what you expect and what would prove you wrong: "
+                        "'Shifted copies raise accuracy: the 95% interval of the per-seed difference lies above 0.'")
+    if not re.search(DIRECTIONS, hypothesis, re.IGNORECASE):
+        raise Incorrect(f"`{call}['hypothesis']` ({hypothesis!r}) predicts no direction or size, so no result can "
+                        "contradict it. Say which way the metric moves (raises, lowers, changes) and by what rule "
+                        "you will decide: 'the 95% interval of the per-seed difference lies above 0'.")
+
+
 def check_preregistration(fn):
     plan = fn()
     call = fn.last_call
@@ -128,6 +146,7 @@ def check_preregistration(fn):
         if _words(text) < 5:
             raise Incorrect(f"`{call}[{field!r}]` is {text!r}: write a sentence of at least 5 words that "
                             "someone else could follow without asking you.")
+    _expect_falsifiable(plan["hypothesis"], call)
     if not re.search(r"interval|\bCI\b", plan["analysis"], re.IGNORECASE):
         raise Incorrect(f"`{call}['analysis']` does not say which interval you will compute; name it (a 95% "
                         "Student-t interval of the per-seed differences, say), so it cannot be chosen later.")
@@ -170,17 +189,25 @@ def _scores(runs, seeds, call):
 
 
 def check_run_experiment(fn):
-    both = _scores(fn([0, 1]), [0, 1], fn.last_call)
+    seeds = [0, 1, 2]
+    both = _scores(fn(seeds), seeds, fn.last_call)
     call_both = fn.last_call
-    alone = _scores(fn([1]), [1], fn.last_call)
+    alone = _scores(fn([2]), [2], fn.last_call)
     for arm in ARMS:
-        if not np.isclose(alone[arm][0], both[arm][1], rtol=0, atol=1e-9):
-            raise Incorrect(f"Seed 1 gave {arm} {both[arm][1]:.4g} in `{call_both}` but {alone[arm][0]:.4g} in "
+        if not np.isclose(alone[arm][0], both[arm][2], rtol=0, atol=1e-9):
+            raise Incorrect(f"Seed 2 gave {arm} {both[arm][2]:.4g} in `{call_both}` but {alone[arm][0]:.4g} in "
                             f"`{fn.last_call}`: a seed's score depends on which seeds ran before it. Draw every "
                             "random choice from a generator made from that seed, not one shared across seeds.")
-    if all(both[arm][0] == both[arm][1] for arm in ARMS):
-        raise Incorrect(f"`{call_both}` gives seeds 0 and 1 identical scores in every arm: the seed never reaches "
-                        "the training. Pass it on, as in `mlp.train(..., seed=seed)`.")
+    # an accuracy moves in steps of 1/899, so two seeds can tie by chance; three seeds alike in one arm do not
+    same = [arm for arm in ARMS if len(set(both[arm].tolist())) == 1]
+    if len(same) == len(ARMS):
+        raise Incorrect(f"`{call_both}` gives seeds 0, 1 and 2 identical scores in every arm: the seed never "
+                        "reaches the training. Pass it on, as in `mlp.train(..., seed=seed)`.")
+    if same:
+        raise Incorrect(f"`{call_both}` gives seeds 0, 1 and 2 identical scores in the {' and the '.join(same)} "
+                        f"({both[same[0]].tolist()}), while other arms vary: the seed never reaches that arm's "
+                        "training. Pass it to every arm's run, as in `mlp.train(..., seed=seed)`, so the arms "
+                        "are paired by seed.")
     for arm, other in [("treatment", "baseline"), ("ablation", "baseline"), ("ablation", "treatment")]:
         if np.array_equal(both[arm], both[other]):
             raise Incorrect(f"`{call_both}` gives the {arm} exactly the {other}'s scores ({both[arm].tolist()}): "
@@ -275,6 +302,30 @@ def _quotes(text, value) -> bool:
                for whole, decimals in re.findall(r"(\d+\.(\d+))", text))
 
 
+GAIN = r"\b(rais|increas|improv|higher|better|gain|help|boost)\w*"
+LOSS = r"\b(lower|decreas|reduc|worse|hurt|drop|fell|fall|los[st]|harm)\w*"
+NULL = r"\b(not|no|neither|nor|unclear|inconclusive|undetect)\w*"
+
+
+def _expect_direction(text: str, treatment: dict, call: str) -> None:
+    """Raise Incorrect if the abstract claims a direction the treatment's interval contradicts."""
+    gain, loss = re.search(GAIN, text, re.IGNORECASE), re.search(LOSS, text, re.IGNORECASE)
+    interval = f"{treatment['diff']:+.2f}, 95% interval {treatment['diff_low']:.2f} to {treatment['diff_high']:.2f}"
+    if treatment["diff_high"] < 0 and gain and not loss:
+        raise Incorrect(f"`{call}` says {gain.group(0)!r}, but on this table the treatment loses ({interval}: the "
+                        "whole interval lies below 0). Let the table decide the verb: raised if diff_low > 0, "
+                        "lowered if diff_high < 0, and no detectable change otherwise.")
+    if treatment["diff_low"] > 0 and loss and not gain:
+        raise Incorrect(f"`{call}` says {loss.group(0)!r}, but on this table the treatment gains ({interval}: the "
+                        "whole interval lies above 0). Let the table decide the verb from diff_low and diff_high.")
+    if treatment["diff_low"] <= 0 <= treatment["diff_high"] and (gain or loss) and not re.search(
+            NULL, text, re.IGNORECASE):
+        word = (gain or loss).group(0)
+        raise Incorrect(f"`{call}` says {word!r}, but on this table the treatment's interval holds 0 ({interval}): "
+                        "no change was detected. Say so (\"did not detectably change\"); let the table decide the "
+                        "verb from diff_low and diff_high.")
+
+
 def check_abstract(fn):
     cases = list(_run_cases())
     for runs in (cases[0], cases[2], cases[3]):   # the treatment gains, is not separated, loses
@@ -296,6 +347,7 @@ def check_abstract(fn):
         if _words(text) > MAX_WORDS:
             raise Incorrect(f"`{call}` has {_words(text)} words; keep it within {MAX_WORDS}.")
         treatment = next(row for row in table if row["arm"] == "treatment")
+        _expect_direction(text, treatment, call)
         for key in ("diff", "diff_low", "diff_high"):
             if not _quotes(text, treatment[key]):
                 raise Incorrect(f"`{call}` does not quote the treatment's {key} {treatment[key]:.2f} from the "

@@ -137,21 +137,23 @@ class Question:
         try:
             message = self._check(candidate)
         except LearnerProblem as problem:
-            return Feedback(problem.status, problem.message, self.name)
+            # an error in the learner's code gets the pointer to the hints too; "not attempted" does not
+            after = after_incorrect if problem.status in (INCORRECT, ERROR) else ""
+            return Feedback(problem.status, f"{problem.message}{after}", self.name)
         except Incorrect as wrong:
             return Feedback(INCORRECT, f"{wrong}{after_incorrect}", self.name)
         except Exception as exc:
-            return self._failed(candidate, exc)
+            return self._failed(candidate, exc, after_incorrect)
         return Feedback(CORRECT, message or "", self.name)
 
-    def _failed(self, candidate, exc: Exception) -> Feedback:
+    def _failed(self, candidate, exc: Exception, after: str = "") -> Feedback:
         """Return the verdict for a check that raised: the learner's fault if their code raised, else the course's."""
         at = _learners_fault(exc, candidate)
         if not at:
             return course_bug(self.name, self.notebook, exc)
         call = getattr(candidate, "last_call", "") or "your function"
         return Feedback(ERROR, f"`{call}` returned a value whose own code raised {type(exc).__name__}: {exc}{at} "
-                        "when the check used it. Return plain numbers, arrays, lists or tuples.", self.name)
+                        f"when the check used it. Return plain numbers, arrays, lists or tuples.{after}", self.name)
 
     def check(self, answer) -> Feedback:
         """Judge `answer`, record the verdict in your progress, and return it to display."""

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course.checks import Incorrect
+from course.checks import Guarded, Incorrect, expect_inputs_unchanged
 from course.checks.expect import expect_count, expect_number, expect_numbers, expect_values
 
 
@@ -96,3 +96,44 @@ def test_are_three_numbers_read_as_floats_and_checked_like_one():
 def test_does_a_number_inside_a_result_say_which_part_it_is():
     with pytest.raises(Incorrect, match=r"^`f\(\)` returned b = True; expected a single number\.$"):
         expect_number(True, "f()", "a single number", part="b")
+
+
+# --- expect_inputs_unchanged: a function that changes its inputs in place --------------
+
+def test_does_an_in_place_change_get_named_with_its_argument():
+
+    def centre(X, params):
+        X -= X.mean(axis=0)
+        params["W1"] *= 2
+        return X
+
+    fn = Guarded(centre)
+    fn(np.arange(6.0).reshape(3, 2), {"W1": np.ones(2), "b1": np.zeros(2)})
+    assert fn.changed_inputs == ["X", 'params["W1"]']
+    with pytest.raises(Incorrect, match=r'changed its input `X`, `params\["W1"\]` in place. Later.'):
+        expect_inputs_unchanged(fn, "Later.")
+
+
+def test_is_an_untouched_input_or_a_grader_function_left_alone():
+
+    fn = Guarded(lambda X: X - X.mean())
+    fn(np.arange(3.0))
+    assert fn.changed_inputs == []
+    expect_inputs_unchanged(fn, "Later.")
+    expect_inputs_unchanged(object(), "Later.")   # the grader's function has no changed_inputs
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    (0.1667, 1 / 6, "rounded to 4 decimals"),
+    (16.67 / 100 * 100, 0.1667, "a percentage"),
+    ([2.0, 4.0], [1.0, 2.0], "2 times as large as the answer (a factor of 2), in every entry"),
+    ([1.0, 2.0], [32.0, 64.0], "32 times smaller than"),
+    ([-1.0, 2.0], [1.0, -2.0], "opposite sign"),
+    (4.0, 2.0, "sqrt(4)") if False else (2.0, 2.0 ** 0.5 * 2 ** 0.5 * 2 ** 0.5, "sqrt(2)"),
+    ([0.0, 0.0], [1.0, 2.0], ""),
+    ([1.0, 5.0], [1.0, 2.0], ""),
+])
+def test_does_gap_name_the_common_slips(got, expected, words):
+    from course.checks.expect import gap
+
+    assert (words in gap(got, expected)) if words else gap(got, expected) == ""

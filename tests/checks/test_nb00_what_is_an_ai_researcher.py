@@ -117,11 +117,22 @@ def test_does_the_reference_pass_q2():
     assert q2.check(confidence_by_correctness).status == "correct"
 
 
-@pytest.mark.parametrize("wrong", [true_class_probability, right_wrong_swapped, overall_mean, wrong_axis])
-def test_does_each_realistic_mistake_fail_q2(wrong):
+def rounded_to_two(proba, y_true):
+    return tuple(round(v, 2) for v in confidence_by_correctness(proba, y_true))
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (true_class_probability, "returned wrong means"),
+    (right_wrong_swapped, "the two means in the other order"),
+    (overall_mean, "returned wrong means"),
+    (wrong_axis, "returned wrong means"),
+    (rounded_to_two, "rounded to 2 decimals"),
+])
+def test_does_each_realistic_mistake_fail_q2(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
-    assert "returned wrong means" in result.message
+    assert words in result.message, result.message
+    assert "0.6499999999999999" not in result.message
 
 
 def test_is_a_single_number_refused_q2():

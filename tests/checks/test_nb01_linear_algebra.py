@@ -101,8 +101,9 @@ def centres_in_place(X, k):
     return Vt[:k], S[:k] ** 2 / (len(X) - 1)
 
 
-def test_does_centring_in_place_pass_q1():
-    assert q1.check(centres_in_place).status == "correct"
+def test_does_centring_in_place_fail_q1_saying_the_lesson_reuses_x():
+    result = q1.check(centres_in_place)
+    assert result.status == "incorrect" and "changed its input `X` in place" in result.message, result
 
 
 def test_do_flipped_signs_pass_q1():
@@ -196,11 +197,12 @@ def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     assert words in result.message, result.message
 
 
-def test_does_subtracting_the_mean_in_place_pass_q2():
+def test_does_subtracting_the_mean_in_place_fail_q2_saying_the_lesson_reuses_x():
     def in_place(X, components, mean):
         X -= mean
         return X @ components.T @ components + mean
-    assert q2.check(in_place).status == "correct"
+    result = q2.check(in_place)
+    assert result.status == "incorrect" and "changed its input `X` in place" in result.message, result
 
 
 def test_is_a_wrong_matrix_product_reported_q2():
@@ -222,6 +224,11 @@ def test_does_bad_input_get_a_message_q2(answer, words):
 
 def no_plus_one(variances, fraction):
     return int(np.argmax(np.cumsum(variances) / np.sum(variances) >= fraction))
+
+
+def counts_those_below(variances, fraction):
+    """How many components keep less than the target: one short of the answer."""
+    return int(np.sum(np.cumsum(variances) / np.sum(variances) < fraction))
 
 
 def strictly_more(variances, fraction):
@@ -260,7 +267,8 @@ def test_does_a_plain_loop_pass_q3():
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (no_plus_one, "positions start at 0, counts at 1"),
+    (no_plus_one, "also counts the one that reaches it"),
+    (counts_those_below, "also counts the one that reaches it"),
     (strictly_more, "returned 2; expected 1. The first 2 component(s) keep 75.0%"),
     (not_normalised, "divided by the total variance"),
     (searchsorted_right, "(reaching it exactly is enough)"),

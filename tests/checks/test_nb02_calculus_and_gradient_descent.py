@@ -46,6 +46,19 @@ def not_restored(f, x, h=1e-5):
     return grad
 
 
+def restored_with_rounding(f, x, h=1e-5):
+    """Right values, but x[i] += h then -= h leaves x changed by rounding: the lesson's next cell sees another x."""
+    grad = np.zeros(len(x))
+    for i in range(len(x)):
+        x[i] += h
+        up = f(x)
+        x[i] -= 2 * h
+        down = f(x)
+        x[i] += h
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
 def skips_last_coordinate(f, x, h=1e-5):
     x = np.asarray(x, dtype=float)
     grad = np.zeros_like(x)
@@ -74,6 +87,7 @@ def test_does_the_reference_pass_q1():
     (all_at_once, "the same number in every entry"),
     (not_restored, "entry 0 is right, but later ones are not"),
     (skips_last_coordinate, "Does your loop visit every coordinate"),
+    (restored_with_rounding, "changed its input `x` in place"),
     (ignores_h, "seems to ignore the `h` it was given"),
     (tiny_h_forward, "seems to ignore the `h` it was given"),
     (lambda f, x, h: -numerical_grad(f, x, h), "returned wrong gradient entries at index (0,)"),

@@ -68,7 +68,7 @@ def test_is_the_lessons_number_right():
     (specificity_not_complemented, "with probability `1 - specificity`, not `specificity`"),
     (false_positives_not_weighted, "multiply `1 - specificity` by `1 - prevalence`"),
     (false_negative_rate_instead, "`1 - sensitivity` is the rate of false negatives"),
-    (as_percent, "returned 16.6667; expected 0.1667. P(disease | positive) = P(positive and ill)"),
+    (as_percent, "a percentage where a fraction between 0 and 1 belongs"),
 ])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
@@ -205,6 +205,20 @@ def normal_formula_no_resampling(x, B, alpha, rng):
     return x.mean() - half, x.mean() + half
 
 
+def normal_approximation(x, B, alpha, rng):
+    """mean ± z · sd of the resampled means: right for symmetric data, wrong on skewed data."""
+    means = x[rng.integers(0, len(x), size=(B, len(x)))].mean(axis=1)
+    half = 1.959963984540054 * means.std()
+    return means.mean() - half, means.mean() + half
+
+
+def basic_bootstrap(x, B, alpha, rng):
+    """2 · mean - quantiles: the 'basic' bootstrap interval, reflected about the mean."""
+    means = x[rng.integers(0, len(x), size=(B, len(x)))].mean(axis=1)
+    low, high = np.quantile(means, [alpha / 2, 1 - alpha / 2])
+    return 2 * x.mean() - high, 2 * x.mean() - low
+
+
 def looped_with_choice(x, B, alpha, rng):
     means = [rng.choice(x, size=len(x), replace=True).mean() for _ in range(B)]
     return tuple(np.quantile(means, [alpha / 2, 1 - alpha / 2]))
@@ -227,8 +241,10 @@ def test_does_a_correct_answer_with_another_draw_pattern_pass_q3():
     (quantiles_of_the_values, "it should halve"),
     (standard_deviation_not_error, "it should halve"),
     (global_numpy_random, "not np.random"),
-    (own_seeded_generator, "same interval with generators seeded 1 and 2"),
-    (normal_formula_no_resampling, "same interval with generators seeded 1 and 2"),
+    (own_seeded_generator, "not from a generator made inside your function"),
+    (normal_formula_no_resampling, "it does not resample at all"),
+    (normal_approximation, "normal approximation"),
+    (basic_bootstrap, "basic bootstrap"),
     (percentile_with_fractions, "misses the sample mean"),
     (last_value_never_drawn, "Can every value of x, the last one too"),
     (high_first, "low is above high"),
@@ -284,3 +300,11 @@ def test_is_an_endless_loop_stopped_with_a_message():
     result = quick.evaluate(endless)
     assert result.status == "error" and "still running after 0.3 s" in result.message
     assert time.perf_counter() - start < 5
+
+
+def test_does_a_rounded_answer_fail_q1_saying_rounding_is_the_difference():
+    """It used to read "returned 0.1667; expected 0.1667"."""
+    result = q1.check(lambda prevalence, sensitivity, specificity:
+                      round(posterior_positive(prevalence, sensitivity, specificity), 4))
+    assert result.status == "incorrect"
+    assert "rounded to 4 decimals" in result.message and "0.1667; expected 0.1667;" not in result.message

@@ -155,6 +155,8 @@ WRONG_BACKWARDS = {
     "W2 gradient transposed": (backward_with(W2=lambda v: v["dlogits"].T @ v["h"]),
                                "it looks transposed. A gradient has the shape of its parameter: h.T @ dlogits"),
     "sum instead of mean": (loss_summed_not_averaged, "6 times too large"),
+    "bias gradient averaged, not summed": (backward_with(b2=lambda v: v["dlogits"].mean(axis=0)),
+                                           "6 times too small, for a batch of 6"),
 }
 
 
@@ -201,16 +203,26 @@ def test_is_an_endless_loop_stopped_q2(monkeypatch):
 
 # --- q3: train -----------------------------------------------------------------
 
-def train_with(lr=0.5, epochs=20, sign=-1.0, seed_used=None, update=True):
-    """Build a train variant: another learning rate or epoch count, a flipped update, a fixed seed."""
+def train_with(lr=0.5, epochs=20, sign=-1.0, seed_used=None, update=True, shuffle="rng"):
+    """Build a train variant: another learning rate or epoch count, a flipped update, a fixed seed, another
+    shuffle ("none", "global": np.random unseeded, "seeded global": np.random.seed(seed), "apart": X and y
+    each with its own permutation)."""
     def variant(X, y, seed):
         seed = seed if seed_used is None else seed_used
         params = init_params((X.shape[1], 64, 10), seed)
         rng = np.random.default_rng(seed)
+        if shuffle == "seeded global":
+            np.random.seed(seed)
         for epoch in range(epochs if update else 0):
-            order = rng.permutation(len(y))
+            if shuffle == "none":
+                order = np.arange(len(y))
+            elif shuffle in ("global", "seeded global"):
+                order = np.random.permutation(len(y))
+            else:
+                order = rng.permutation(len(y))
+            labels = rng.permutation(len(y)) if shuffle == "apart" else order
             for start in range(0, len(y) - 31, 32):
-                grads = mlp_backward(params, X[order[start:start + 32]], y[order[start:start + 32]])
+                grads = mlp_backward(params, X[order[start:start + 32]], y[labels[start:start + 32]])
                 for name in params:
                     params[name] += sign * lr * grads[name]
         return params
@@ -225,12 +237,16 @@ def test_does_the_reference_pass_q3():
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (train_with(update=False), "chance level (10%)"),
+    (train_with(update=False), "the parameters are never updated"),
     (train_with(lr=0.002), "the task asks for at least 95%"),
     (train_with(epochs=1, lr=0.05), "the task asks for at least 95%"),
     (train_with(sign=+1.0), "training diverged"),
     (train_with(lr=50.0), "every ReLU died"),
     (train_with(seed_used=0), "the same weights for seeds (0, 1, 2)"),
+    (train_with(shuffle="none"), "sorted by label"),
+    (train_with(shuffle="global"), "other weights when called again with the same seed"),
+    (train_with(shuffle="seeded global"), "draws from the global np.random"),
+    (train_with(shuffle="apart"), "index X and y with the same indices"),
 ])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     result = q3.check(wrong)
@@ -261,3 +277,18 @@ def test_is_an_endless_loop_stopped_q3(monkeypatch):
     monkeypatch.setattr(q3, "time_limit", 0.3)
     assert q3.check(endless).status == "error"
 
+
+def test_is_a_log_of_an_underflowed_probability_not_blamed_on_overflow_q1():
+    """The learner did subtract the largest logit; the log of p = 0 is what went wrong."""
+    def log_of_probabilities(logits, y):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+        n = len(y)
+        with np.errstate(divide="ignore"):
+            loss = -np.log(p[np.arange(n), y]).mean()
+        grad = p.copy()
+        grad[np.arange(n), y] -= 1
+        return loss, grad / n
+    result = q1.check(log_of_probabilities)
+    assert result.status == "incorrect" and "underflowed to 0" in result.message, result
+    assert "Subtract each row's largest logit" not in result.message

@@ -69,7 +69,17 @@ def test_do_the_normal_equations_also_pass_q1():
     assert q1.check(normal_equations).status == "correct"
 
 
+def centres_in_place(X, y, lam):
+    """Right (w, b) computed after centring X and y in place: the learner's later cells see centred data."""
+    mx, my = X.mean(axis=0), y.mean()
+    X -= mx
+    y -= my
+    w = np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), X.T @ y)
+    return w, my - mx @ w
+
+
 @pytest.mark.parametrize("wrong, words", [
+    (centres_in_place, "changed its input `X`, `y` in place"),
     (intercept_penalised, "the intercept b is penalised too"),
     (no_intercept, "there is no intercept"),
     (lam_not_square_rooted, "should hold `np.sqrt(lam)`, not lam"),
@@ -200,6 +210,16 @@ def picks_the_largest_error(X, y, lambdas, k):
     return lambdas[np.argmax(errors)], errors
 
 
+def keeps_the_last_of_tied(X, y, lambdas, k):
+    """A loop with `<=`: on equal CV errors it keeps the last lambda, where np.argmin keeps the first."""
+    _, errors = kfold_select_lambda(X, y, lambdas, k)
+    best = 0
+    for i in range(len(lambdas)):
+        if errors[i] <= errors[best]:
+            best = i
+    return lambdas[best], errors
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(kfold_select_lambda).status == "correct"
 
@@ -221,6 +241,7 @@ def test_do_the_check_cases_have_folds_of_unequal_size():
     (shuffled_folds, "np.array_split(np.arange(n), k), in order"),
     (returns_index, "the position of the best lambda"),
     (picks_the_largest_error, "belongs to lambda = 3"),
+    (keeps_the_last_of_tied, "a loop with `<=` keeps the last"),
 ])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)

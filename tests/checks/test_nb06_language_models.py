@@ -144,6 +144,13 @@ def mask_after_softmax(q, k, v):
     return np.tril(weights) @ v
 
 
+def mask_after_softmax_renormalised(q, k, v):
+    """Equal to the reference in exact arithmetic; 0 / 0 when a future score dominates a row."""
+    weights = np.tril(softmax_rows(q @ k.T / np.sqrt(q.shape[1])))
+    with np.errstate(invalid="ignore"):
+        return weights / weights.sum(axis=1, keepdims=True) @ v
+
+
 def sees_one_ahead(q, k, v):
     return softmax_rows(masked_scores(q, k, offset=2)) @ v
 
@@ -178,7 +185,8 @@ def test_does_the_reference_give_position_0_its_own_value():
 
 @pytest.mark.parametrize("wrong, words", [
     (no_scale, "matches attention without the scale"),
-    (scale_by_d, "returned wrong outputs"),
+    (scale_by_d, "not by d"),
+    (mask_after_softmax_renormalised, "Mask before the softmax"),
     (mask_after_softmax, "at position 0; expected v[0]"),
     (sees_one_ahead, "at position 0; expected v[0]"),
     (no_mask, "at position 0; expected v[0]"),

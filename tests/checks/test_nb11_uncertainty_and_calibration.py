@@ -202,6 +202,11 @@ def returns_the_grid_index(logits, y):
     return int(np.argmin([nll(logits, y, T) for T in temperatures]))
 
 
+def scored_on_predicted_labels(logits, y):
+    """The NLL against argmax(logits) instead of y: sharper always wins, and the search runs to its lower end."""
+    return fit_temperature(logits, np.argmax(logits, axis=1))
+
+
 def flips_the_sign(logits, y):
     return -fit_temperature(logits, y)
 
@@ -229,6 +234,7 @@ def test_does_the_fitted_temperature_never_raise_the_nll_or_change_a_prediction(
 @pytest.mark.parametrize("wrong, words", [
     (multiplies_by_t, "Did you multiply the logits by T?"),
     (fitted_on_the_test_set, "never on the test set"),
+    (scored_on_predicted_labels, "instead of the true labels y"),
     (only_temperatures_above_one, "searching both sides of 1 on a log scale"),
     (coarse_linear_grid, "the best temperature is 1.4"),
     (minimises_ece_instead, "not the lowest ECE"),

@@ -58,6 +58,14 @@ def normal_formula_no_resampling(a, b, n_boot, alpha, rng):
     return d.mean(), d.mean() - half, d.mean() + half
 
 
+def normal_approximation(a, b, n_boot, alpha, rng):
+    """mean ± z · sd of the resampled mean differences: symmetric, so wrong on skewed differences."""
+    d = a - b
+    means = d[rng.integers(0, len(d), (n_boot, len(d)))].mean(axis=1)
+    half = 1.959963984540054 * means.std()
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
 def global_numpy_random(a, b, n_boot, alpha, rng):
     d = a - b
     return d.mean(), *quantiles(d[np.random.randint(0, len(d), (n_boot, len(d)))].mean(axis=1), alpha)
@@ -134,9 +142,10 @@ def test_does_a_correct_answer_with_another_draw_pattern_pass_q1(other):
     (alpha_in_each_tail, "put alpha / 2 in each tail"),
     (quantiles_of_the_differences, "it should halve"),
     (sd_instead_of_standard_error, "do not use their standard deviation as the half-width"),
-    (normal_formula_no_resampling, "not a formula without resampling"),
+    (normal_formula_no_resampling, "it does not resample at all"),
+    (normal_approximation, "normal approximation"),
     (global_numpy_random, "not np.random"),
-    (own_seeded_generator, "same interval with generators seeded 1 and 2"),
+    (own_seeded_generator, "not from a generator made inside your function"),
     (b_minus_a, "that is b - a"),
     (low_mean_high, "put the mean difference first"),
     (high_first, "above high"),

@@ -48,6 +48,14 @@ n_degrees_of_freedom = interval(lambda n: stats.t.ppf(0.975, n), standard_error)
 one_sided_quantile = interval(lambda n: stats.t.ppf(0.95, n - 1), standard_error)
 
 
+z_and_population_sd = interval(lambda n: 1.96, lambda x: x.std() / math.sqrt(len(x)))
+
+
+def low_mean_high(scores):
+    mean, low, high = mean_ci(scores)
+    return low, mean, high
+
+
 def bounds_swapped(scores):
     mean, low, high = mean_ci(scores)
     return mean, high, low
@@ -86,6 +94,8 @@ def test_does_an_equivalent_answer_with_the_statistics_module_pass_q1():
     (half_width_as_bounds, "not centred on the mean"),
     (bounds_swapped, "low is above high"),
     (mean_and_half_width, "returned 2 values; expected 3"),
+    (z_and_population_sd, "two slips together: z = 1.96"),
+    (low_mean_high, "the right numbers in the order (low, mean, high)"),
 ])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
@@ -170,6 +180,14 @@ def dict_of_rows(runs):
     return {row["method"]: row for row in results_table(runs)}
 
 
+def touching_counts_as_clear(runs):
+    """`>=` for `>`: intervals that touch exactly are taken to clear each other."""
+    rows = results_table(runs)
+    top = max(rows, key=lambda row: row["mean"])
+    top["bold"] = all(top["low"] >= row["high"] for row in rows if row is not top)
+    return rows
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(results_table).status == "correct"
 
@@ -185,6 +203,7 @@ def test_does_the_reference_pass_q2():
     (bold_as_markdown, "use True or False"),
     (interval_as_pair, "missing: high, low"),
     (dict_of_rows, "expected a list of dicts, one per method"),
+    (touching_counts_as_clear, "touching is not clearing"),
 ])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)

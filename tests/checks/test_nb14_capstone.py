@@ -89,6 +89,10 @@ def test_does_the_reference_pass_q1():
     (plan_with(seeds="0 to 4"), "expected a list of whole numbers"),
     (plan_with(seeds=[0.0, 1.0, 2.0, 3.0, 4.0]), "seeds are whole numbers"),
     (lambda: ["hypothesis", "metric", "seeds", "analysis"], "expected a dict"),
+    (plan_with(hypothesis="Shifted copies may or may not change the test accuracy of the network."), "cannot fail"),
+    (plan_with(hypothesis="We will see whether shifted copies matter for the network."), "cannot fail"),
+    (plan_with(hypothesis="Shifted training images are an interesting thing to try on digits."),
+     "predicts no direction or size"),
 ])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
@@ -159,6 +163,13 @@ def shared_generator(seeds):
     return runs
 
 
+def baseline_seed_never_passed(seeds):
+    """The baseline always trains with seed 0: its scores never vary, and it is not paired with the others."""
+    runs = fake_runs(seeds)
+    runs["baseline"] = fake_runs([0] * len(seeds))["baseline"]
+    return runs
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(run_experiment).status == "correct"
 
@@ -175,12 +186,13 @@ def test_does_a_fake_with_the_right_shape_pass_q2():
 @pytest.mark.parametrize("wrong, words", [
     (missing_ablation, "has no 'ablation' arm"),
     (arm_renamed, "has no 'treatment' arm"),
-    (means_not_lists, "expected a list of 2 scores, one per seed"),
-    (always_five_scores, "expected a list of 2 scores"),
+    (means_not_lists, "expected a list of 3 scores, one per seed"),
+    (always_five_scores, "expected a list of 3 scores"),
     (seed_ignored, "the seed never reaches the training"),
     (change_not_applied, "gives the treatment exactly the baseline's scores"),
     (a_run_diverged, "contains NaN or inf"),
     (shared_generator, "depends on which seeds ran before it"),
+    (baseline_seed_never_passed, "identical scores in the baseline"),
 ])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
@@ -281,7 +293,7 @@ def test_does_the_reference_pass_q3():
     (unpaired, "built as if the arms were independent"),
     (intervals_subtracted, "built as if the arms were independent"),
     (baseline_minus_arm, "subtract the baseline from the arm"),
-    (first_arm_as_baseline, "for the difference 'treatment' - 'baseline' at index (0,): got 0.0"),
+    (first_arm_as_baseline, "for the difference 'treatment' - 'baseline' at index (0,): got 0, expected 0.9837"),
     (no_baseline_row, "returned 2 rows for 3 arms"),
     (baseline_difference_none, "The baseline compared with itself gives 0.0, 0.0, 0.0."),
     (sorted_by_mean, "in the order of `runs`"),
@@ -364,6 +376,21 @@ def one_decimal(table):
             "The effect may not hold on other splits or with longer training.")
 
 
+def always_raised(table):
+    """The verb is written in, not read from the table: 'raised' even where the treatment loses."""
+    t = treatment(table)
+    return ("We asked whether shifted copies of the training images change the test accuracy of the network. "
+            f"Shifted copies raised accuracy by {t['diff']:+.2f} points (95% interval {t['diff_low']:.2f} to "
+            f"{t['diff_high']:.2f}). This holds for one split and a short recipe.")
+
+
+def test_does_an_abstract_that_says_raised_on_a_losing_table_fail_q4():
+    """The third table, where the treatment loses, gets the loss named (the second table already catches it)."""
+    table = capstone.results_table(list(capstone._run_cases())[3])
+    with pytest.raises(capstone.Incorrect, match="the treatment loses"):
+        capstone._expect_direction(always_raised(table), treatment(table), "abstract(table)")
+
+
 def test_does_the_reference_pass_q4():
     assert q4.check(abstract).status == "correct"
 
@@ -375,6 +402,7 @@ def test_are_abbreviations_and_one_decimal_accepted_q4(fine):
 
 @pytest.mark.parametrize("wrong, words", [
     (one_sentence, "has 1 sentence(s)"),
+    (always_raised, "let the table decide the verb"),
     (four_sentences, "has 4 sentence(s)"),
     (hard_coded, "does not quote the treatment's diff"),
     (quotes_the_means, "does not quote the treatment's diff"),

@@ -321,3 +321,33 @@ def test_does_expect_array_refuse_a_non_array():
 def test_does_a_random_generator_argument_show_without_a_memory_address():
     from course.checks.guard import describe
     assert describe(np.random.default_rng(0)) == "np.random.Generator(PCG64)"
+
+
+def test_does_an_error_in_the_learners_code_point_to_the_hints_like_a_wrong_answer():
+    """Status `error` (the learner's code raised) gets the "Stuck?" line the incorrect verdicts have."""
+    from course.checks import Question as _Question
+
+    def check(fn):
+        fn(1)
+        return "fine"
+
+    def crashes(x):
+        return 1 / 0
+
+    verdict = _Question(check, hints=["h"], name="q9", notebook="99-test").evaluate(crashes)
+    assert verdict.status == "error" and verdict.message.endswith("Stuck? `q9.hint()` gives a hint.")
+
+
+@pytest.mark.parametrize("crash, words", [
+    (lambda x: np.ones((3, 64)) @ np.ones((128, 10)), "A has 64 columns and B has 128 rows"),
+    (lambda x: np.dot(np.ones((3, 64)), np.ones((128, 10))), "needs the last size of the first"),
+    (lambda x: np.ones(10).reshape(3, 4), "10 entries cannot fill shape (3,4)"),
+    (lambda x: np.ones((3, 4)) + np.ones(5), "cannot be combined elementwise"),
+])
+def test_are_numpys_shape_errors_put_in_words(crash, words):
+    def check(fn):
+        fn(1)
+        return "fine"
+
+    verdict = Question(check, name="q9", notebook="99-test").evaluate(crash)
+    assert verdict.status == "error" and words in verdict.message, verdict
