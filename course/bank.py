@@ -5,10 +5,12 @@ questions without importing ipywidgets; course.quiz builds the widgets on top of
 """
 from __future__ import annotations
 
+import ast
+import hashlib
 import math
+import operator
 import re
 import tomllib
-from fractions import Fraction
 from pathlib import Path
 
 from course.data import assets_dir
@@ -68,9 +70,10 @@ def _numeric_problems(q: dict, where: str) -> list[str]:
         return [f"{where}: answer and tolerance (>= 0) must be finite numbers"]
     problems = [] if _text(q.get("explain")) else [f"{where}: explain must be a non-empty string"]
     for m in q.get("mistakes", []):
-        if set(m) != {"value", "explain"} or not _number(m.get("value")) or not _text(m.get("explain")):
-            problems.append(f"{where}: each mistake needs a numeric value and an explain")
-        elif abs(m["value"] - q["answer"]) <= q["tolerance"]:
+        if not {"value", "explain"} <= set(m) <= {"value", "explain", "tolerance"} or not _number(
+                m.get("value")) or not _text(m.get("explain")) or not _number(m.get("tolerance", 0)):
+            problems.append(f"{where}: each mistake needs a numeric value and an explain (and may have a tolerance)")
+        elif within(m["value"], q["answer"], q["tolerance"]):
             problems.append(f"{where}: mistake {m['value']} is within tolerance of the answer")
     return problems
 
@@ -113,18 +116,67 @@ def load_questions(stem: str) -> dict[str, dict]:
     return {q["id"]: q for q in data["questions"]}
 
 
+def within(value: float, target: float, tolerance: float) -> bool:
+    """Return whether |value - target| <= tolerance, with room for the rounding of decimals (0.73 vs 0.729 ± 0.001)."""
+    return abs(value - target) <= tolerance + 1e-9 * max(1.0, abs(target))
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+              ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _arithmetic(node) -> float:
+    """Evaluate numbers and + - * / ** ( ) only, in floats; anything else is a ValueError."""
+    if isinstance(node, ast.Expression):
+        return _arithmetic(node.body)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_arithmetic(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _arithmetic(node.left), _arithmetic(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > 1000:
+            raise ValueError("exponent too large")
+        return _OPERATORS[type(node.op)](left, right)
+    raise ValueError("not arithmetic")
+
+
 def parse_number(text: str) -> float:
-    """Read a learner's number: 0.25, 25%, 1/4 or -2e-3; ValueError with a readable reason."""
-    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    """Read a learner's number: 0.25, 25%, 1/4, -2e-3, 19,220, or arithmetic such as 0.9/0.19 or 1 - 0.25**10.
+
+    Only numbers, + - × ÷ ** and parentheses are read (no names, no calls); ValueError with a readable reason.
+    """
+    cleaned = (text.strip().replace("−", "-").replace("×", "*").replace("·", "*").replace("÷", "/")
+               .replace(" ", ""))
     scale = 1.0
     if cleaned.endswith("%"):
         cleaned, scale = cleaned[:-1], 0.01
     if "," in cleaned:
-        raise ValueError(f"I could not read {text!r}: use a point for decimals, like 0.25")
+        if not all(_THOUSANDS.fullmatch(part) for part in re.findall(r"[\d,.]*,[\d,.]*", cleaned)):
+            raise ValueError(f"I could not read {text!r}: use a point for decimals, like 0.25 (a comma only "
+                             "between thousands, like 19,220)")
+        cleaned = cleaned.replace(",", "")
+    if len(cleaned) > 100 or not re.fullmatch(r"[0-9.eE+\-*/()]+", cleaned or "?") and cleaned.lower() not in (
+            "nan", "inf", "-inf", "+inf", "infinity"):
+        raise ValueError(f"I could not read {text!r} as a number: try 0.25, 25%, 1/4 or arithmetic like 0.9/0.19")
     try:
-        value = float(Fraction(cleaned)) if "/" in cleaned else float(cleaned)
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"I could not read {text!r} as a number: try 0.25, 25% or 1/4") from None
-    if not math.isfinite(value):
+        value = float(cleaned) if cleaned.lower() in ("nan", "inf", "-inf", "+inf", "infinity") else \
+            _arithmetic(ast.parse(cleaned, mode="eval"))
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, RecursionError):
+        raise ValueError(f"I could not read {text!r} as a number: try 0.25, 25%, 1/4 or arithmetic like "
+                         "0.9/0.19") from None
+    if isinstance(value, complex) or not math.isfinite(value):
         raise ValueError(f"{text!r} is not a finite number")
     return value * scale
+
+
+def choice_order(question_id: str, n: int) -> list[int]:
+    """Return the fixed order in which a question's n choices are shown: a shuffle seeded by its id.
+
+    The seed is a SHA-256 of the id (not Python's salted `hash`), so every machine shows the same
+    order, and the position of the right answer does not give it away.
+    """
+    seed = int.from_bytes(hashlib.sha256(question_id.encode()).digest()[:8], "big")
+    keyed = sorted(range(n), key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).digest())
+    return keyed

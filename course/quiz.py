@@ -7,17 +7,40 @@ Feedback goes into the widget's own state, and every answer is recorded in progr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 
 from course import progress
-from course.bank import KINDS, LETTERS, QuizBankError, bank_path, load_questions, parse_number, validate
+from course.bank import (
+    KINDS,
+    LETTERS,
+    QuizBankError,
+    bank_path,
+    choice_order,
+    load_questions,
+    parse_number,
+    validate,
+    within,
+)
 from course.feedback import CORRECT, INCORRECT, NOT_ATTEMPTED, Feedback, markup
 
 # The bank's data side lives in course.bank; these names stay importable from here, where
 # the lessons (`from course.quiz import load_bank`) and the tests have always found them.
-__all__ = ["KINDS", "LETTERS", "Bank", "QuizBankError", "bank_path", "load_bank", "parse_number", "validate"]
+__all__ = ["KINDS", "LETTERS", "Bank", "QuizBankError", "bank_path", "load_bank", "parse_number", "shown", "validate"]
+
+
+def shown(spec: dict) -> dict:
+    """Return the question as the learner sees it: its choices in their fixed, shuffled order.
+
+    Letters (A, B, ...) in the widget, the text fallback, the feedback and `submit("B")` all
+    refer to this order. Numeric questions come back unchanged.
+    """
+    if "choices" not in spec:
+        return spec
+    order = choice_order(spec["id"], len(spec["choices"]))
+    return {**spec, "choices": [spec["choices"][i] for i in order]}
 
 
 @dataclass
@@ -91,28 +114,60 @@ class _SelfCheck:
         )
 
 
+# ipywidgets gives every radio option one line's height, so a long choice wraps over the
+# next one and a click on its second line picks the wrong answer. Let each option grow, with
+# its radio button first (ipywidgets puts the text before the input).
+RADIO_STYLE = ("<style>.course-selfcheck .widget-radio-box label {display: flex; flex-direction: row-reverse; "
+               "justify-content: flex-end; gap: 0.4em; flex-wrap: nowrap; height: auto; "
+               "min-height: var(--jp-widgets-radio-item-height); line-height: 1.4; white-space: normal; "
+               "align-items: flex-start; padding: 2px 0;} .course-selfcheck .widget-radio-box input "
+               "{margin-top: 0.25em; flex-shrink: 0;}</style>")
+
+
 class _Choices(_SelfCheck):
-    """Single and multiple choice: one checkbox per choice, each with its own explanation."""
+    """Single and multiple choice: one checkbox per choice, each with its own explanation.
+
+    The choices are shown in a fixed shuffled order (`shown`), so that the bank's order, where
+    the right answer tends to come first, does not give it away.
+    """
+
+    def __init__(self, spec: dict, notebook: str):
+        super().__init__(shown(spec), notebook)
 
     def _inputs(self):
-        self.boxes = [widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="28px"))
-                      for _ in self.spec["choices"]]
+        """Radio buttons for single choice, checkboxes for multiple: each labelled with its letter and text,
+        so a screen reader announces it, and usable from the keyboard (Tab, arrows, Space)."""
+        choices = self.spec["choices"]
         if self.spec["kind"] == "single":
-            for box in self.boxes:
-                box.observe(self._keep_one, names="value")
-        return [widgets.HBox([box, widgets.HTML(f"<b>{LETTERS[i]}.</b> {markup(c['text'])}")])
-                for i, (box, c) in enumerate(zip(self.boxes, self.spec["choices"]))]
+            # option labels are plain text: `code` loses its backticks, not its words
+            self.radio = widgets.RadioButtons(options=[(f"{LETTERS[i]}. {c['text'].replace('`', '')}", i)
+                                                       for i, c in enumerate(choices)],
+                                              value=None, description="Your answer:",
+                                              style={"description_width": "initial"},
+                                              layout=widgets.Layout(width="auto"))
+            self.boxes = []
+            return [widgets.HTML(RADIO_STYLE), self.radio]
+        self.radio = None
+        self.boxes = [widgets.Checkbox(value=False, indent=False, description=f"<b>{LETTERS[i]}.</b> {markup(c['text'])}",
+                                       description_allow_html=True, layout=widgets.Layout(width="auto"))
+                      for i, c in enumerate(choices)]
+        return self.boxes
 
-    def _keep_one(self, change):
-        if change["new"]:
-            for box in self.boxes:
-                if box is not change["owner"]:
-                    box.value = False
+    def pick(self, i: int) -> None:
+        """Select choice i as a learner would (its radio button, or tick its box)."""
+        if self.radio is not None:
+            self.radio.value = i
+        else:
+            self.boxes[i].value = True
 
     def value(self) -> set[int]:
+        if self.radio is not None:
+            return set() if self.radio.value is None else {self.radio.value}
         return {i for i, box in enumerate(self.boxes) if box.value}
 
     def _indices(self, answer) -> set[int]:
+        if isinstance(answer, str) and re.fullmatch(r"[A-Za-z](?:[\s,;]*[A-Za-z])*", answer.strip()):
+            answer = re.findall(r"[A-Za-z]", answer)   # "ACE", "a, c"
         items = [answer] if isinstance(answer, (int, str)) else list(answer or [])
         picked = set()
         for item in items:
@@ -131,7 +186,7 @@ class _Choices(_SelfCheck):
         choices = self.spec["choices"]
         right = {i for i, c in enumerate(choices) if c["correct"]}
         if not picked:
-            return Feedback(NOT_ATTEMPTED, "Tick a box first, then press Check.")
+            return Feedback(NOT_ATTEMPTED, "Choose an answer first, then press Check.")
         if self.spec["kind"] == "single" and len(picked) > 1:
             return Feedback(NOT_ATTEMPTED, "Choose only one answer.")
         notes = [self._note(i) for i in sorted(picked)]
@@ -172,10 +227,10 @@ class _Numeric(_SelfCheck):
         except (ValueError, TypeError) as exc:
             return Feedback(NOT_ATTEMPTED, str(exc))
         spec = self.spec
-        if abs(value - spec["answer"]) <= spec["tolerance"]:
+        if within(value, spec["answer"], spec["tolerance"]):
             return Feedback(CORRECT, spec["explain"].strip())
         for mistake in spec.get("mistakes", []):
-            if abs(value - mistake["value"]) <= spec["tolerance"]:
+            if within(value, mistake["value"], mistake.get("tolerance", spec["tolerance"])):
                 return Feedback(INCORRECT, mistake["explain"].strip() + "\nTry again.")
         direction = "too high" if value > spec["answer"] else "too low"
         return Feedback(INCORRECT, f"{value:g} is {direction}. Try again.")

@@ -28,7 +28,7 @@ def bank():
 
 def click(question, *ticks):
     for i in ticks:
-        question.boxes[i].value = True
+        question.pick(i)
     question.button.click()
     return question.feedback.value
 
@@ -51,16 +51,28 @@ def test_does_each_wrong_choice_show_its_own_explanation(bank, wrong, reason):
     assert recorded("pick-one") == {**recorded("pick-one"), "status": "incorrect", "passed": False}
 
 
-def test_does_ticking_a_second_box_untick_the_first_in_single_choice(bank):
+def test_is_a_single_choice_a_group_of_radio_buttons_where_one_replaces_another(bank):
+    """Radio semantics (not checkboxes) for single choice: choosing B deselects A."""
+    import ipywidgets as widgets
+
     q = bank.ask("pick-one")
-    q.boxes[0].value = True
-    q.boxes[1].value = True
-    assert [b.value for b in q.boxes] == [False, True, False]
+    assert isinstance(q.radio, widgets.RadioButtons) and q.boxes == [] and q.radio.value is None
+    q.pick(0)
+    q.pick(1)
+    assert q.value() == {1}
+
+
+def test_does_every_control_carry_a_label_with_its_letter_and_text(bank):
+    """A screen reader announces a control by its label: the letter and the choice's text."""
+    single, multiple = bank.ask("pick-one"), bank.ask("pick-many")
+    assert [label for label, _ in single.radio.options] == ["A. wrong one", "B. right one", "C. wrong two"]
+    assert single.radio.description
+    assert [box.description for box in multiple.boxes] == ["<b>A.</b> yes A", "<b>B.</b> no B", "<b>C.</b> yes C"]
 
 
 def test_is_checking_with_nothing_ticked_not_recorded(bank):
     q = bank.ask("pick-one")
-    assert "Tick a box first" in click(q)
+    assert "Choose an answer first" in click(q)
     assert recorded("pick-one") is None
 
 
@@ -143,3 +155,76 @@ def test_can_a_page_find_each_question_by_its_id(bank):
     for question_id in ("pick-one", "pick-many", "a-number"):
         classes = bank.ask(question_id).widget._dom_classes
         assert {"course-selfcheck", f"course-q-{question_id}"} <= set(classes)
+
+
+# --- the order of the choices: a fixed shuffle per question ------------------------------
+
+SHUFFLED = {"id": "order-matters", "kind": "single", "prompt": "Which is right?", "choices": [
+    {"text": "right first", "correct": True, "explain": "the bank lists it first"},
+    {"text": "wrong second", "correct": False, "explain": "second"},
+    {"text": "wrong third", "correct": False, "explain": "third"},
+    {"text": "wrong fourth", "correct": False, "explain": "fourth"},
+]}
+
+
+def test_is_the_right_answer_not_shown_where_the_bank_lists_it_and_do_letters_follow_the_shown_order():
+    from course.quiz import shown
+
+    q = Bank("99-test", {"order-matters": SHUFFLED}).ask("order-matters")
+    texts = [c["text"] for c in shown(SHUFFLED)["choices"]]
+    assert texts[0] != "right first" and sorted(texts) == sorted(c["text"] for c in SHUFFLED["choices"])
+    letter = "ABCD"[texts.index("right first")]
+    assert f"{letter}. right first" in q.text() and f"<b>{letter}.</b> right first" in q.html()
+    assert q.submit(letter).passed and f"Answer: {letter}." in q.answer_text()
+    assert "Correct" in click(Bank("99-test", {"order-matters": SHUFFLED}).ask("order-matters"), texts.index("right first"))
+
+
+def test_is_the_shown_order_the_same_on_every_machine():
+    """Seeded from a SHA-256 of the id, not Python's salted hash: fixed here, whatever PYTHONHASHSEED is."""
+    from course.bank import choice_order
+
+    assert choice_order("order-matters", 4) == choice_order("order-matters", 4)
+    assert sorted(choice_order("order-matters", 4)) == [0, 1, 2, 3]
+    assert choice_order("order-matters", 4) != [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("typed", ["AC", "ac", "A, C", "A C", ["A", "C"]])
+def test_are_letters_typed_together_read_as_several_choices(bank, typed):
+    assert bank.ask("pick-many").submit(typed).passed
+
+
+def test_are_letters_beyond_the_choices_refused(bank):
+    assert bank.ask("pick-many").submit("ACE").status == "not_attempted"
+
+
+# --- numbers: arithmetic, thousands, roundings, mistakes with their own tolerance ------
+
+@pytest.mark.parametrize("text, value", [
+    ("0.9/0.19", 0.9 / 0.19), ("4/13.5", 4 / 13.5), ("1 - 0.25**10", 1 - 0.25 ** 10), ("19,220", 19220.0),
+    ("1,234.5", 1234.5), ("(1 + 2) * 3", 9.0), ("2 × 3", 6.0), ("6 ÷ 4", 1.5), ("-(0.5)", -0.5),
+])
+def test_is_arithmetic_a_learner_types_read(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["__import__('os')", "abs(-1)", "x + 1", "9**9**9", "1/0", "0,5", "1,23",
+                                  "[1]", "1 if 1 else 2", "'1'", "2**5000"])
+def test_is_anything_but_arithmetic_refused_with_a_reason(text):
+    with pytest.raises(ValueError, match="could not read"):
+        parse_number(text)
+
+
+def test_is_a_rounding_at_the_tolerances_edge_accepted():
+    """0.73 for 0.729 ± 0.001: |0.73 - 0.729| is 0.0010000000000000009 in floating point."""
+    spec = {"id": "edge", "kind": "numeric", "prompt": "G?", "answer": 0.729, "tolerance": 0.001, "explain": "0.729"}
+    q = Bank("99-test", {"edge": spec}).ask("edge")
+    assert q.submit("0.73").passed and q.submit("0.728").passed and not q.submit("0.731").passed
+
+
+def test_does_a_mistake_with_its_own_tolerance_not_swallow_a_nearby_number():
+    """31.36 (not yet rounded up) must not be told it is '31.4 rounded down'."""
+    spec = {"id": "seeds", "kind": "numeric", "prompt": "n?", "answer": 32, "tolerance": 0.5, "explain": "32",
+            "mistakes": [{"value": 31, "tolerance": 0.01, "explain": "31.4 rounded down."},
+                         {"value": 31.36, "tolerance": 0.05, "explain": "Round up to a whole number of seeds."}]}
+    q = Bank("99-test", {"seeds": spec}).ask("seeds")
+    assert "Round up" in q.submit("31.36").message and "rounded down" in q.submit("31").message

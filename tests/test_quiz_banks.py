@@ -54,3 +54,41 @@ def test_does_the_validator_name_each_defect(index, change, words):
 
 def test_is_an_empty_bank_refused():
     assert validate({}) and validate({"questions": []})
+
+
+def test_are_the_right_answers_spread_over_the_shown_positions():
+    """Before the shuffle 35 of 42 single-choice keys were A and every multiple-choice key held A:
+    "always A" scored about 83%. As shown (course.quiz.shown), no one letter may be a good guess."""
+    from course.quiz import shown
+
+    singles, multiples = [], []
+    for lesson in LESSONS:
+        for spec in load_bank(lesson.stem).questions.values():
+            if spec["kind"] == "numeric":
+                continue
+            right = [i for i, c in enumerate(shown(spec)["choices"]) if c["correct"]]
+            (singles if spec["kind"] == "single" else multiples).append(right)
+    for position in range(4):
+        always = sum(right == [position] for right in singles) / len(singles)
+        assert always <= 0.4, f"answering {'ABCD'[position]} to every single choice scores {always:.0%}"
+    for position in range(5):
+        held = sum(position in right for right in multiples) / len(multiples)
+        assert held < 0.9, f"{held:.0%} of the multiple-choice keys hold {'ABCDE'[position]}"
+
+
+@pytest.mark.parametrize("stem, question, typed, words", [
+    ("08-reinforcement-learning", "discounted-return", "0.73", "0.9³ × 1 = 0.729"),   # a rounding, not a miss
+    ("08-reinforcement-learning", "discounted-return", "0.9**3", "0.9³ × 1 = 0.729"),
+    ("04-neural-networks-from-scratch", "reverse-mode-cost", "19,220", ""),
+    ("12-rigorous-experiments", "seeds-for-power", "31.36", "That is n before rounding"),
+    ("12-rigorous-experiments", "seeds-for-power", "31", "31.4 rounded down"),
+    ("01-linear-algebra", "svd-to-variance", "6/4", "You forgot to square"),
+    ("03-probability-and-statistics", "screening-posterior", "29.63", "That is a percentage"),
+    ("03-probability-and-statistics", "screening-posterior", "0.04/(0.04+0.095)", ""),
+    ("00-what-is-an-ai-researcher", "share-of-mistakes", "17.14", "That is a percentage"),
+    ("11-uncertainty-and-calibration", "ece-by-hand", "5.1", "That is a percentage"),
+])
+def test_does_a_real_question_read_what_a_learner_types(stem, question, typed, words):
+    verdict = load_bank(stem).ask(question).submit(typed)
+    assert words in verdict.message, verdict
+    assert verdict.passed == (not words or "0.729" in words), verdict

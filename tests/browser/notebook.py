@@ -15,7 +15,7 @@ try:
 except ImportError:  # only the browser tests wait on pages, and they skip without playwright
     PlaywrightTimeout = TimeoutError
 
-from course.quiz import LETTERS, load_bank
+from course.quiz import LETTERS, load_bank, shown
 
 # The notebook on show (a restored workspace could keep others open in hidden tabs).
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
@@ -117,12 +117,13 @@ def code_of(path: Path) -> str:
 
 
 def asked_questions(lesson: Path) -> list[dict]:
-    """The self-checks a lesson asks (`quiz.ask("id")`), in order, as specs from its bank.
+    """The self-checks a lesson asks (`quiz.ask("id")`), in order, as the learner sees them.
 
-    A lesson's bank has the lesson's stem (tests/test_quiz_banks.py holds them together).
+    A lesson's bank has the lesson's stem (tests/test_quiz_banks.py holds them together); the
+    choices come in their shown (shuffled) order, the order of the boxes and letters on the page.
     """
     bank = load_bank(lesson.stem)
-    return [bank.questions[i] for i in re.findall(r"""\.ask\(\s*["']([a-z0-9-]+)["']""", code_of(lesson))]
+    return [shown(bank.questions[i]) for i in re.findall(r"""\.ask\(\s*["']([a-z0-9-]+)["']""", code_of(lesson))]
 
 
 def answer_wrong_then_right(page, spec: dict) -> str:
@@ -132,9 +133,15 @@ def answer_wrong_then_right(page, spec: dict) -> str:
     """
     quiz = page.locator(f"{NOTEBOOK} .course-q-{spec['id']}")
     quiz.scroll_into_view_if_needed()
-    boxes = quiz.locator("input[type=checkbox]")
+    # single choice is a group of radio buttons, multiple choice a column of checkboxes
+    role = "radio" if spec["kind"] == "single" else "checkbox"
+    boxes = quiz.locator(f"input[type={role}]")
     choices = spec["choices"]
-    assert boxes.count() == len(choices), f"{spec['id']}: {boxes.count()} boxes for {len(choices)} choices"
+    assert boxes.count() == len(choices), f"{spec['id']}: {boxes.count()} {role}s for {len(choices)} choices"
+    for i, choice in enumerate(choices):
+        # each control is announced by its label: its letter and its text
+        name = f"{LETTERS[i]}. {choice['text'].replace('`', '')}"
+        assert quiz.get_by_role(role, name=name).count() == 1, f"{spec['id']}: no {role} labelled {name!r}"
     wrong = next(i for i, c in enumerate(choices) if not c["correct"])
     right = [i for i, c in enumerate(choices) if c["correct"]]
 
@@ -146,7 +153,8 @@ def answer_wrong_then_right(page, spec: dict) -> str:
     assert squash(expected) in squash(shown.inner_text()), (
         f"{spec['id']}: after ticking {LETTERS[wrong]} the feedback reads {shown.inner_text()!r}")
 
-    boxes.nth(wrong).uncheck()
+    if role == "checkbox":
+        boxes.nth(wrong).uncheck()
     for i in right:
         boxes.nth(i).check()
     quiz.get_by_role("button", name="Check").click()
