@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -95,7 +96,14 @@ def ensure_kernel_spec(prefix=sys.prefix) -> bool:
         return False
     from ipykernel.kernelspec import install  # what `python -m ipykernel install --prefix` runs
 
-    install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=str(prefix), env=dict(ONE_THREAD))
+    # install() stages the spec in a tmp*_kernels folder that it never removes: give it one we do
+    saved = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="course-kernel-spec-") as staging:
+        tempfile.tempdir = staging
+        try:
+            install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=str(prefix), env=dict(ONE_THREAD))
+        finally:
+            tempfile.tempdir = saved
     return True
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,13 @@ def test_other_commands_still_reject_unknown_options(capsys):
     with pytest.raises(SystemExit) as exit:
         cli.main(["exercises", "--check", "--no-browser"])
     assert exit.value.code == 2 and "unrecognized arguments: --no-browser" in capsys.readouterr().err
+
+
+def test_does_installing_the_kernel_spec_leave_nothing_in_the_temporary_folder(tmp_path, monkeypatch):
+    """ipykernel's install() stages the spec in a tmp*_kernels folder it never removes."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert launch.ensure_kernel_spec(tmp_path / "prefix")
+    assert list(scratch.iterdir()) == []
+    assert launch.kernel_spec_is_right(launch.kernel_spec_path(tmp_path / "prefix"))
