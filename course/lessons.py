@@ -48,6 +48,11 @@ def question_names(module_name: str) -> tuple[str, ...]:
     return tuple(sorted((name for name in names if QUESTION_NAME.fullmatch(name)), key=natural_order))
 
 
+def checker_module(stem: str) -> str:
+    """Return the module of a lesson's exercise checks: 00-topic -> course.checks.nb00_topic."""
+    return "course.checks.nb" + stem.replace("-", "_")
+
+
 @dataclass(frozen=True)
 class Lesson:
     stem: str
@@ -60,8 +65,7 @@ class Lesson:
 
     @property
     def checker_module(self) -> str:
-        """Return the module of this lesson's exercise checks: 00-topic -> course.checks.nb00_topic."""
-        return "course.checks.nb" + self.stem.replace("-", "_")
+        return checker_module(self.stem)
 
     # Cached: a lesson's files do not change while a kernel runs, and every lesson ends
     # by drawing the dashboard, which asks every lesson for its counts.

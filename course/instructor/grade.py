@@ -25,6 +25,7 @@ from course.instructor.copies import reference_flags, solution_shapes
 from course.instructor.judge import check_calls, code_trees, judge
 from course.instructor.runner import NotebookRun
 from course.instructor.sandbox import Limits
+from course.lessons import checker_module
 from course.questions import module_questions
 
 MAX_NOTEBOOK_BYTES = 20 << 20
@@ -72,16 +73,6 @@ class Result:
     note: str = ""
 
 
-def checker_module(stem: str) -> str:
-    """Return an exercise's checker module: 00-topic-name -> course.checks.nb00_topic_name."""
-    return "course.checks.nb" + stem.replace("-", "_")
-
-
-def questions_of(module) -> tuple:
-    """Return the module's Questions in order: q1, q2, ..., q10."""
-    return module_questions(module)
-
-
 def imported_modules(nb) -> frozenset:
     """Return the absolute imports in a notebook's code cells (`import a.b`, `from c import d`)."""
     names = set()
@@ -105,7 +96,7 @@ def find_assignments(root: Path) -> tuple[list[Assignment], list[str]]:
         except Exception as exc:  # a checker that fails to import costs its own notebook only
             problems.append(f"exercises/{path.name} is not graded: {type(exc).__name__}: {exc}")
             continue
-        questions = questions_of(module)
+        questions = module_questions(module)
         if questions:
             assignments.append(Assignment(stem, questions, check_calls(exercise), imported_modules(exercise),
                                           solution_shapes(root / "solutions" / path.name)))

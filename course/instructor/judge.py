@@ -76,7 +76,7 @@ class LearnerFunction:
     def _value(self, reply: dict, call: str):
         try:
             value = wire.decode(reply.get("value"))
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        except ValueError as exc:  # wire.decode's one error for anything it cannot read
             raise LearnerProblem(ERROR, f"`{call}` returned something the grader cannot read ({exc}).") from None
         if value is None:
             raise LearnerProblem(INCORRECT, f"`{call}` returned None: did you forget `return`?")
@@ -124,7 +124,7 @@ def judge(run: NotebookRun, question, names: list[str], seconds: float) -> Feedb
     if found["kind"] == "value":
         try:
             return question.evaluate(wire.decode(found.get("value")))
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        except ValueError as exc:  # wire.decode's one error for anything it cannot read
             return Feedback(ERROR, f"The grader cannot read `{found.get('name')}` ({exc}).", question.name)
     if not question.wants_function:
         return Feedback(INCORRECT, f"{question.name} expects a value, and `{found['name']}` is a function.",
