@@ -113,15 +113,27 @@ def stopping_on_signals():
     # None: a handler set outside Python, not ours to replace.
     handled = [signum for signum in numbers if previous[signum] not in (signal.SIG_IGN, None)]
 
+    received = []
+
+    def stopping(signum):
+        return KeyboardInterrupt() if signum == signal.SIGINT else Stopped(signum)
+
     def stop(signum, frame):
+        received.append(signum)
         for other in handled:
             signal.signal(other, signal.SIG_IGN)
-        raise KeyboardInterrupt() if signum == signal.SIGINT else Stopped(signum)
+        raise stopping(signum)
 
     for signum in handled:
         signal.signal(signum, stop)
     try:
         yield
+    except Exception as exc:
+        # The stop is raised wherever the main thread happens to be; code unwinding there (a
+        # subprocess's pipes, say) can fail in turn and hide it. The signal is what happened.
+        if received:
+            raise stopping(received[0]) from exc
+        raise
     finally:
         for signum in handled:
             signal.signal(signum, previous[signum])

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course.instructor.classroom import Stopped, stopping_on_signals
 from course.instructor.kernels import supported
 
 STEM = "00-what-is-an-ai-researcher"
@@ -102,3 +103,15 @@ def test_does_a_grader_told_to_stop_remove_its_kernels_and_folders_and_say_so_in
     assert not (small_class / "gradebook.csv").exists()
     assert wait_for(lambda: not processes_mentioning(str(private)), 5), "processes outlived the grader"
     assert sorted(p.name for p in private.iterdir()) == []
+
+
+def test_is_a_stop_still_reported_when_code_unwinding_from_it_fails():
+    """SIGTERM lands inside, say, subprocess.run, whose cleanup then raises ValueError: the stop must win."""
+    with pytest.raises(Stopped) as stopped:
+        with stopping_on_signals():
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+            except Stopped:
+                raise ValueError("Invalid file descriptor: -1") from None
+    assert stopped.value.signum == signal.SIGTERM
