@@ -6,7 +6,8 @@ The pipeline for one notebook, in this order:
   2. strip_regions    SOLUTION regions become "# YOUR CODE HERE" + raise NotImplementedError()
                       (markdown: "YOUR ANSWER HERE"); HIDDEN TESTS regions are removed
   3. clear_cell       outputs, execution counts and cell metadata other than tags are dropped
-  4. header_cell      a first cell says which solutions/ file to edit
+  4. header_cell      a last cell tells maintainers which solutions/ file to edit (learners
+                       should not meet it first: it points at the answers)
 `generate_all` runs every notebook, collects every error, then fails once.
 """
 from __future__ import annotations
@@ -101,10 +102,10 @@ def clear_cell(cell) -> None:
 
 
 def header_cell(source_name: str):
-    """Return the first cell of a generated notebook."""
+    """Return the maintainers' note, the last cell of a generated notebook."""
     return nbformat.v4.new_markdown_cell(
-        f"*Generated from `solutions/{source_name}`: edit that file.* "
-        "(That note is for course maintainers. Learners: this notebook is yours to work in.)",
+        f"*For course maintainers: this notebook is generated from `solutions/{source_name}` "
+        "by `make exercises`. Change that file, not this one.*",
         id=HEADER_ID,
     )
 
@@ -116,7 +117,7 @@ def exercise_from_solution(nb, name: str):
         regions = find_regions(cell, f"solutions/{name}: cell {index + 1} (id {cell.get('id', '?')})")
         strip_regions(cell, regions)
         clear_cell(cell)
-    nb.cells.insert(0, header_cell(name))
+    nb.cells.append(header_cell(name))
     nb.metadata = nbformat.NotebookNode({
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},

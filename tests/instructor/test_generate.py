@@ -18,23 +18,23 @@ def generate(name):
 
 
 def test_is_the_solution_replaced_by_a_stub_at_the_same_indent():
-    cell = generate("good").cells[3]
+    cell = generate("good").cells[2]
     assert cell.source == 'def area(r):\n    """Circle area."""\n    # YOUR CODE HERE\n    raise NotImplementedError()'
 
 
 def test_are_hidden_tests_removed_and_visible_tests_kept():
-    cell = generate("good").cells[4]
+    cell = generate("good").cells[3]
     assert cell.source == "assert area(1) > 3"
 
 
 def test_are_two_regions_in_one_cell_both_replaced():
-    assert generate("good").cells[5].source == (
+    assert generate("good").cells[4].source == (
         "x = 1\n# YOUR CODE HERE\nraise NotImplementedError()\ny = 2\n# YOUR CODE HERE\nraise NotImplementedError()"
     )
 
 
 def test_does_a_markdown_solution_become_your_answer_here():
-    assert generate("good").cells[6].source == "Explain your answer.\n\nYOUR ANSWER HERE"
+    assert generate("good").cells[5].source == "Explain your answer.\n\nYOUR ANSWER HERE"
 
 
 def test_are_outputs_counts_and_widget_state_cleared():
@@ -42,13 +42,14 @@ def test_are_outputs_counts_and_widget_state_cleared():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert "widgets" not in nb.metadata
-    assert nb.cells[3].metadata == {"tags": ["solution"]}
+    assert nb.cells[2].metadata == {"tags": ["solution"]}
 
 
-def test_does_the_first_cell_name_the_source_to_edit():
-    first = generate("good").cells[0]
-    assert first.id == HEADER_ID
-    assert "Generated from `solutions/good.ipynb`: edit that file." in first.source
+def test_does_the_last_cell_not_the_first_name_the_source_to_edit():
+    cells = generate("good").cells
+    assert cells[-1].id == HEADER_ID and HEADER_ID not in [cell.id for cell in cells[:-1]]
+    assert "generated from `solutions/good.ipynb` by `make exercises`. Change that file" in cells[-1].source
+    assert "solutions/" not in cells[0].source
 
 
 def test_is_the_output_a_valid_notebook_that_renders_the_same_twice():
