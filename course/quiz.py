@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 
 import ipywidgets as widgets
 
@@ -100,17 +101,28 @@ class _SelfCheck:
     def text(self) -> str:
         lines = [f"Self-check ({KINDS[self.spec['kind']]}): {self.spec['prompt'].strip()}"]
         lines += [f"  {LETTERS[i]}. {c['text']}" for i, c in enumerate(self.spec.get("choices", []))]
-        return "\n".join(lines + ["(Run this cell in JupyterLab to answer it interactively.)"])
+        code, rest = self.how_to_answer()
+        return "\n".join(lines + [f"(To answer, run this cell in JupyterLab, or type {code} in a code cell, {rest})"])
+
+    def how_to_answer(self) -> tuple[str, str]:
+        """Say how to answer where the widget does not show: the code to type, and the rest."""
+        example, what = {"single": ('"B"', "your letter in place of B"),
+                         "multiple": ('"BD"', "all your letters in place of BD"),
+                         "numeric": ("0.25", "your number in place of 0.25")}[self.spec["kind"]]
+        return (f'quiz.ask("{self.id}").submit({example})',
+                f"with {what}. Either way the answer is judged, explained and saved in your progress.")
 
     def html(self) -> str:
         # Letters written out: notebook sanitizers drop <ol type="A">, and the answer refers to letters.
+        code, rest = self.how_to_answer()
         listing = "".join(f"<div><b>{LETTERS[i]}.</b> {markup(c['text'])}</div>"
                           for i, c in enumerate(self.spec.get("choices", [])))
         return (
             f'<div class="course-quiz"><p><b>Self-check</b> <i>({KINDS[self.spec["kind"]]})</i></p>'
             f"<p>{markup(self.spec['prompt'])}</p>{listing}"
             f"<details><summary>Show the answer</summary><p>{markup(self.answer_text())}</p></details>"
-            "<p><i>Run this cell to answer it interactively.</i></p></div>"
+            f"<p><i>To answer, run this cell in JupyterLab, or type <code>{escape(code, quote=False)}</code> in a code cell, "
+            f"{escape(rest)}</i></p></div>"
         )
 
 

@@ -127,6 +127,19 @@ def test_is_the_text_fallback_readable_and_the_answer_folded_away(bank):
     assert html.index("<details>") < html.index("Answer: B.")
 
 
+@pytest.mark.parametrize("question_id, typed, status", [("pick-one", '"B"', "correct"),
+                                                       ("pick-many", '"BD"', None),
+                                                       ("a-number", "0.25", "incorrect")])
+def test_does_the_text_fallback_say_how_to_answer_from_code_and_does_that_code_work(bank, question_id, typed, status):
+    bundle = bank.ask(question_id)._repr_mimebundle_()
+    code = f'quiz.ask("{question_id}").submit({typed})'
+    assert code in bundle["text/plain"] and "saved in your progress" in bundle["text/plain"]
+    assert f"<code>{code}</code>" in bundle["text/html"]
+    # the code as the learner would type it, with the notebook's name for the bank
+    if status:
+        assert eval(code, {"quiz": bank}).status == status
+
+
 def test_is_the_fallback_the_same_every_time(bank):
     first, second = bank.ask("pick-one")._repr_mimebundle_(), bank.ask("pick-one")._repr_mimebundle_()
     assert first["text/plain"] == second["text/plain"] and first["text/html"] == second["text/html"]
