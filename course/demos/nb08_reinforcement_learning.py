@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
 from course.explore import Explorer
@@ -14,24 +16,35 @@ TILES = {"S": "#cfe8fc", "F": "#eef6fb", "H": "#37474f", "G": "#ffd54f"}
 HORIZON = 100                                        # FrozenLake-v1 ends an episode after 100 steps
 
 
+def text_colour(fill) -> str:
+    """Return "black" or "white", whichever reads better on a cell of colour `fill`."""
+    linear = [(v / 12.92) if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in to_rgb(fill)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
 def plot_lake(ax, desc, values=None, policy=None, decided=None):
     """Draw the map's tiles (or `values` as colour), the policy's arrows where `decided`; return ax."""
     desc = np.asarray(desc).astype(str)
     rows, cols = desc.shape
     top = 1.0 if values is None else max(1e-9, float(np.max(values)))
     shade = np.zeros((rows, cols)) if values is None else np.asarray(values, dtype=float).reshape(rows, cols)
-    ax.imshow(shade, cmap="Blues", vmin=0, vmax=top)
+    cmap = colormaps["Blues"]
+    ax.imshow(shade, cmap=cmap, vmin=0, vmax=top)
     for (r, c), letter in np.ndenumerate(desc):
         s = r * cols + c
         if letter in "HG" or values is None:   # holes and goal keep their own colour
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=TILES[letter]))
-        dark = letter == "H" or (values is not None and letter in "SF" and shade[r, c] > 0.6 * top)
+            fill = TILES[letter]
+        else:
+            fill = cmap(shade[r, c] / top)
         label = f"{letter}{s}" if values is None or letter in "HG" else f"{letter}{s}\n{shade[r, c]:.2f}"
-        ax.text(c - 0.45, r - 0.45, label, fontsize=7, va="top", ha="left", color="white" if dark else "black")
+        ax.text(c - 0.45, r - 0.45, label, fontsize=9, va="top", ha="left", color=text_colour(fill))
         if policy is not None and letter in "SF" and (decided is None or decided[s]):
             dr, dc = STEPS[int(policy[s])]
-            ax.arrow(c - 0.2 * dc, r - 0.2 * dr + 0.1, 0.4 * dc, 0.4 * dr, width=0.04, color="tab:red",
-                     length_includes_head=True, head_width=0.18)
+            # a white rim keeps the red arrow visible on every shade of blue, in greyscale too
+            ax.arrow(c - 0.2 * dc, r - 0.2 * dr + 0.15, 0.4 * dc, 0.4 * dr, width=0.04, facecolor="tab:red",
+                     edgecolor="white", linewidth=0.8, length_includes_head=True, head_width=0.18)
     ax.set_xticks(range(cols))
     ax.set_yticks(range(rows))
     ax.set_xlabel("column")
@@ -122,14 +135,14 @@ def plot_learning_curves(axes, successes, solved, window=20):
     firsts = [int(np.argmax(row > 0.5)) + 1 for row in solved if row.max() > 0.5]
     left.plot(firsts, np.full(len(firsts), -0.04), "|", color="black", markersize=10, label="first solved, per seed")
     left.set(title="Greedy policy reaches the goal", xlabel="episode", ylabel=f"success, mean over {len(solved)} seeds")
-    left.legend(fontsize=8, loc="lower right")
+    left.legend(fontsize=9, loc="center right")   # right of the last first-success, above the ticks
     smooth = moving_average(successes, window)
     x = episodes[window - 1:]
     right.fill_between(x, smooth.min(axis=0), smooth.max(axis=0), alpha=0.3, label="range over seeds")
     right.plot(x, smooth.mean(axis=0), color="tab:blue", label="mean over seeds")
     right.set(title="Training episodes, while exploring", xlabel="episode",
-              ylabel=f"reached the goal ({window}-episode mean)", ylim=(-0.08, 1.05))
-    right.legend(fontsize=8, loc="upper left")
+              ylabel=f"reached the goal ({window}-episode mean)", ylim=(-0.08, 1.3), yticks=np.linspace(0, 1, 6))
+    right.legend(fontsize=9, loc="upper center", ncol=2)   # in the headroom above 1, clear of the band
     return axes
 
 

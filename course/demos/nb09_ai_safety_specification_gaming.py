@@ -90,7 +90,7 @@ def plot_room(ax, wall=WALL, exit=EXIT, start=START, size=SIZE, arrows=None, pat
     for (r, c), colour in [*((cell, "0.25") for cell in wall), (exit, "#a5d6a7"), (start, "#bbdefb")]:
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=colour, zorder=0))
     for (r, c), label in [(exit, "exit"), (start, "start")]:
-        ax.text(c, r + 0.32, label, ha="center", va="center", fontsize=7)
+        ax.text(c, r + 0.32, label, ha="center", va="center", fontsize=8)
     if arrows:
         cells, directions = list(arrows), np.array([ARROWS[a] for a in arrows.values()])
         ax.quiver([c for _, c in cells], [r for r, _ in cells], directions[:, 0], directions[:, 1], color="0.45",
@@ -102,8 +102,12 @@ def plot_room(ax, wall=WALL, exit=EXIT, start=START, size=SIZE, arrows=None, pat
     return _grid_axes(ax, size)
 
 
+PATH_OFFSET = 0.3   # the path runs up and right of the cell centres, clear of the numbers and arrows drawn there
+
+
 def _plot_path(ax, path, exit):
-    ax.plot([c for _, c in path], [r for r, _ in path], "-o", color="tab:orange", lw=2.5, ms=4, alpha=0.85)
+    ax.plot([c + PATH_OFFSET for _, c in path], [r - PATH_OFFSET for r, _ in path], "-o", color="tab:orange",
+            lw=2.5, ms=4, alpha=0.85)
     if path[-1] != exit:   # the path closes a loop: ring the cells it repeats for ever
         loop = list(dict.fromkeys(path[path.index(path[-1]):]))
         ax.plot([c for _, c in loop], [r for r, _ in loop], "o", ms=16, mfc="none", mec="tab:red", mew=2)
@@ -137,7 +141,7 @@ def draw_reward_design(fig, design: str, gamma: float = GAMMA, start=START) -> s
     right.set_title("what the agent collects along its path", fontsize=10)
     right.set_xlabel("step")
     right.set_ylabel("discounted return so far")
-    right.legend(fontsize=8)
+    right.legend(fontsize=9)
     return (f"{design}, gamma = {gamma:.2f}: from {start} the agent {describe_path(path)}. "
             f"It exits by a shortest path from {shortest_exits(successor)} of {len(successor)} cells.")
 

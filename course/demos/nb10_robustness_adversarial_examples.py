@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import colormaps
 
 from course import mlp
 from course.explore import Explorer
@@ -10,8 +11,10 @@ from course.explore import Explorer
 
 def plot_accuracy_curves(ax, eps_grid, fgsm_acc, noise_acc, clean, eps=None):
     """Draw test accuracy against epsilon under FGSM and under random noise; mark `eps` if given; return ax."""
-    ax.plot(eps_grid, 100 * np.asarray(noise_acc), label="random ±eps noise", color="tab:blue")
-    ax.plot(eps_grid, 100 * np.asarray(fgsm_acc), label="FGSM", color="tab:red")
+    # markers as well as colours, so the two curves stay apart in greyscale
+    ax.plot(eps_grid, 100 * np.asarray(noise_acc), "^-", markevery=5, markersize=5, label="random ±eps noise",
+            color="tab:blue")
+    ax.plot(eps_grid, 100 * np.asarray(fgsm_acc), "s-", markevery=5, markersize=4, label="FGSM", color="tab:red")
     ax.axhline(100 * clean, color="gray", linestyle=":", label="clean")
     ax.axhline(10, color="gray", linestyle="--", linewidth=0.8, label="guessing (10%)")
     if eps is not None:
@@ -20,7 +23,7 @@ def plot_accuracy_curves(ax, eps_grid, fgsm_acc, noise_acc, clean, eps=None):
         ax.plot([eps_grid[at]] * 2, [100 * noise_acc[at], 100 * fgsm_acc[at]], "ko", markersize=4)
     ax.set(title="Test accuracy under attack", xlabel="epsilon (largest change per pixel)",
            ylabel="test accuracy (%)", ylim=(0, 102))
-    ax.legend(loc="center right", fontsize=7)
+    ax.legend(loc="center right", fontsize=8)
     return ax
 
 
@@ -28,6 +31,17 @@ def _show(ax, image, title, cmap="gray_r", vmin=0.0, vmax=1.0):
     ax.imshow(np.asarray(image).reshape(8, 8), cmap=cmap, vmin=vmin, vmax=vmax)
     ax.set_title(title, fontsize=9)
     ax.set_axis_off()
+
+
+def _mark_signs(ax, change, scale, cmap="RdBu_r"):
+    """Write + or − on every pixel that moved: the sign is readable without telling red from blue."""
+    for (r, c), value in np.ndenumerate(np.asarray(change).reshape(8, 8)):
+        if value != 0:
+            # black or white, whichever contrasts more with the pixel's own colour (relative luminance)
+            red, green, blue, _ = colormaps[cmap](0.5 + 0.5 * value / scale)
+            luminance = 0.2126 * red**2.2 + 0.7152 * green**2.2 + 0.0722 * blue**2.2
+            ax.text(c, r, "+" if value > 0 else "−", ha="center", va="center", fontsize=8, fontweight="bold",
+                    color="black" if luminance > 0.18 else "white")
 
 
 def draw_attack(fig, params, image, label, direction, noise, eps, curves) -> str:
@@ -41,7 +55,8 @@ def draw_attack(fig, params, image, label, direction, noise, eps, curves) -> str
     _show(axes[0], image, f"true {label}:\n{read[0]}")
     # Colours scaled to +-eps: full red or blue is a full step; paler pixels were clipped at 0 or 1.
     scale = max(eps, 1e-9)
-    _show(axes[1], attacked - image, f"FGSM change, ±{eps:.2f}\n(red up, blue down)", cmap="RdBu_r", vmin=-scale, vmax=scale)
+    _show(axes[1], attacked - image, f"FGSM change, ±{eps:.2f}\n(+ up, − down)", cmap="RdBu_r", vmin=-scale, vmax=scale)
+    _mark_signs(axes[1], attacked - image, scale)
     _show(axes[2], attacked, f"after FGSM:\n{read[1]}")
     _show(axes[3], noisy, f"after random ±eps:\n{read[2]}")
     plot_accuracy_curves(axes[4], eps_grid, fgsm_acc, noise_acc, clean, eps)
