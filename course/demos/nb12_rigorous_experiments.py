@@ -57,24 +57,31 @@ def simulated_intervals(seeds: int, effect: float, sd: float, experiments: int =
 
 def _draw_power_curve(ax, seeds, effect, sd, power):
     counts = np.arange(2, MAX_SEEDS + 1)
-    ax.plot(counts, [paired_t_power(n, effect, sd) for n in counts], color="tab:blue")
+    powers = [paired_t_power(n, effect, sd) for n in counts]
+    ax.plot(counts, powers, color="tab:blue")
     ax.axhline(0.8, color="gray", linestyle=":", label="80% power")
     ax.plot([seeds], [power], "o", color="tab:red", label=f"your plan: {seeds} seeds")
     ax.set(title="Chance of detecting the difference", xlabel="seeds per arm (paired)",
            ylabel="power (paired t-test, 5%)", ylim=(0, 1.02), xlim=(0, MAX_SEEDS + 1))
-    ax.legend(loc="lower right")
+    # a curve that stays low runs along the bottom: then the legend goes in the empty middle instead
+    ax.legend(loc="lower right" if powers[-1] > 0.5 else "center right", fontsize=9)
 
 
 def _draw_intervals(ax, seeds, effect, sd):
     means, half = simulated_intervals(seeds, effect, sd)
     found = means - half > 0  # the interval lies wholly above 0: "the difference is real"
     rows = np.arange(len(means))
-    ax.hlines(rows, means - half, means + half, colors=np.where(found, "tab:blue", "tab:gray"), lw=2)
+    # found and not found differ in line style and width as well as colour, so greyscale still tells them apart
+    ax.hlines(rows, means - half, means + half, colors=np.where(found, "tab:blue", "0.55"),
+              linestyles=["solid" if f else (0, (3, 2)) for f in found], linewidths=np.where(found, 2.2, 1.4))
     ax.axvline(0, color="black", linewidth=1)
-    ax.axvline(effect, color="tab:red", linestyle="--", label=f"true difference {effect:g}")
-    ax.set(title=f"{len(means)} simulated experiments", xlabel="95% interval for the difference "
-           "(blue: above 0)", ylabel="experiment", yticks=[])
-    ax.legend(loc="lower right", fontsize=8)
+    ax.axvline(effect, color="tab:red", linestyle=":", linewidth=1.5, label=f"true difference {effect:g}")
+    ax.plot([], [], color="tab:blue", linewidth=2.2, label="above 0: found")
+    ax.plot([], [], color="0.55", linestyle=(0, (3, 2)), linewidth=1.4, label="not found")
+    ax.set_ylim(-1, len(means) + 7)   # an empty band above the intervals holds the legend
+    ax.set(title=f"{len(means)} simulated experiments", xlabel="95% interval for the difference (points)",
+           ylabel="experiment", yticks=[])
+    ax.legend(loc="upper center", ncols=3, fontsize=9, handlelength=1.8, columnspacing=1.0, borderaxespad=0.3)
     return int(found.sum())
 
 

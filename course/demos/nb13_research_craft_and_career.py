@@ -44,7 +44,7 @@ def _draw_fit(ax, runs: int, configs: int, seeds: int) -> None:
     ax.set_title(f"What fits: {runs} runs in the budget")
     ax.set_xlabel("seeds per config")
     ax.set_ylabel("configs")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
 
 
 def _draw_width(ax, sd: float, seeds: int) -> None:
@@ -60,7 +60,7 @@ def _draw_width(ax, sd: float, seeds: int) -> None:
     ax.set_title(f"How sure: 95% CI half-width, seed sd {sd:.2f}")
     ax.set_xlabel("seeds per config")
     ax.set_ylabel("half-width (points)")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
 
 
 def draw_plan(fig, budget_hours: float, minutes_per_run: float, configs: int, sd: float) -> str:

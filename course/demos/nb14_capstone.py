@@ -15,15 +15,16 @@ def draw_seed_subset(fig, runs, comparison, n_seeds) -> str:
     mean, low, high = mean_ci(diff[:n_seeds])
     ax = fig.subplots()
     seeds = np.arange(1, len(diff) + 1)
-    ax.plot(seeds[n_seeds:], diff[n_seeds:], "o", color="0.75", label="seeds not used yet")
+    # unused seeds are hollow, used ones filled: the two differ in shape, not only in colour
+    ax.plot(seeds[n_seeds:], diff[n_seeds:], "o", color="0.45", markerfacecolor="none", label="seeds not used yet")
     ax.plot(seeds[:n_seeds], diff[:n_seeds], "o", color="tab:blue", label=f"the first {n_seeds} seeds")
     ax.axhspan(low, high, color="tab:red", alpha=0.15, label="their 95% t-interval")
-    ax.axhline(mean, color="tab:red", linewidth=1.5)
+    ax.axhline(mean, color="tab:red", linewidth=1.5, label="their mean")
     ax.axhline(0, color="black", linewidth=1)
     spread = max(abs(diff).max(), abs(low), abs(high)) * 1.15
     ax.set(title=f"{a} - {b}, per seed", xlabel="position of the seed in the plan's list",
            ylabel="difference (points)", xticks=seeds, ylim=(-spread, spread))
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)   # outside the axes: never over a seed
     verdict = "excludes 0" if low > 0 or high < 0 else "includes 0: these seeds alone would not decide"
     return (f"With the first {n_seeds} seeds, {a} - {b} = {mean:+.2f} points, "
             f"95% interval [{low:+.2f}, {high:+.2f}], which {verdict}.")
