@@ -36,20 +36,24 @@ def plot_learning_curves(curves, axes):
     """Draw loss (left) and accuracy (right) per epoch for training and validation data; return axes."""
     epochs = np.arange(1, len(curves["train_loss"]) + 1)
     loss_ax, acc_ax = axes
+    # line styles as well as colours, so the two curves differ in greyscale and for colour-blind readers
     loss_ax.plot(epochs, curves["train_loss"], label="training")
-    loss_ax.plot(epochs, curves["val_loss"], label="validation")
+    loss_ax.plot(epochs, curves["val_loss"], linestyle="--", label="validation")
     loss_ax.axhline(np.log(10), color="gray", linestyle=":", label="ln 10 (guessing)")
     # A log scale shows the training loss heading to 0 while the validation loss levels off.
     loss_ax.set(title="Cross-entropy loss", xlabel="epoch", ylabel="mean loss (log scale)", yscale="log")
-    lowest_loss = np.nanmin(np.concatenate([curves["train_loss"], curves["val_loss"]]))
+    losses = np.concatenate([curves["train_loss"], curves["val_loss"], [np.log(10)]])
+    lowest_loss, highest_loss = np.nanmin(losses), np.nanmax(losses)
     if np.isfinite(lowest_loss) and lowest_loss > 0:
         loss_ax.set_ylim(bottom=lowest_loss / 10)  # a free decade at the bottom, for the legend
+    if np.isfinite(highest_loss):
+        loss_ax.set_ylim(top=highest_loss * 1.5)  # room above ln 10, so no curve runs along the frame
     loss_ax.legend(loc="lower left")
     acc_ax.plot(epochs, 100 * curves["train_acc"], label="training")
-    acc_ax.plot(epochs, 100 * curves["val_acc"], label="validation")
+    acc_ax.plot(epochs, 100 * curves["val_acc"], linestyle="--", label="validation")
     lowest = np.nanmin(100 * np.concatenate([curves["train_acc"], curves["val_acc"]]))
     acc_ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)", ylim=(max(0, lowest - 5), 101))
-    acc_ax.legend(loc="lower right")
+    acc_ax.legend(loc="best")  # lower right usually; elsewhere when a failed run sits at the bottom
     return axes
 
 

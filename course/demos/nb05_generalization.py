@@ -41,18 +41,18 @@ def _draw_curve(ax, x_train, y_train, x_test, y_test, w, degree):
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title("The fit and the data")
-    ax.legend(loc="upper left", fontsize=7)
+    ax.legend(loc="upper left", fontsize=9)
 
 
 def _draw_errors(ax, errors, degree, lam):
     degrees = np.arange(1, MAX_DEGREE + 1)
     ax.semilogy(degrees, errors[:, 0], "o-", ms=3, label="train MSE")
-    ax.semilogy(degrees, errors[:, 1], "s-", ms=3, label="test MSE")
+    ax.semilogy(degrees, errors[:, 1], "s--", ms=3, label="test MSE")
     ax.axvline(degree, color="0.5", ls=":", label="this degree")
     ax.set_xlabel("polynomial degree")
     ax.set_ylabel("mean squared error (log scale)")
     ax.set_title(f"Error by degree at λ = {lam:.0e}")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9, loc="best")
 
 
 def draw_fit(fig, x_train, y_train, x_test, y_test, degree: int, lam: float) -> str:

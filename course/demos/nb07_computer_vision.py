@@ -24,6 +24,9 @@ KERNELS = {
     "Sobel y": SOBEL_X.T.copy(),
     "Laplacian": np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]]),
 }
+# Signed maps (kernels, and outputs of kernels summing to 0) use a map whose lightness grows steadily
+# from one end to the other, so that they read in greyscale and for colour-blind readers.
+SIGNED_CMAP = "cividis"
 # Not a single kernel: the length of the (Sobel x, Sobel y) vector at every pixel.
 EDGE_MAGNITUDE = "edge magnitude (Sobel)"
 
@@ -73,20 +76,46 @@ def apply_filter(image, name: str) -> np.ndarray:
     return correlate_valid(image, KERNELS[name])
 
 
+def text_colour(rgba) -> str:
+    """Return "black" or "white", whichever contrasts more with a cell of colour `rgba` (WCAG luminance)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "white"
+
+
+def draw_weights(ax, weights, limit: float):
+    """Draw a kernel as a heat map from -limit to +limit with each signed weight written in; return the image.
+
+    cividis grows steadily lighter from its dark blue end to its yellow end, so the sign still reads in
+    greyscale and for colour-blind readers (dark: negative, light: positive); the numbers carry it too.
+    """
+    weights = np.asarray(weights, dtype=float)
+    image = ax.imshow(weights, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+    sign = "+" if (weights <= -0.005).any() else ""  # "+1" beside "-1"; a kernel of positive weights needs no "+"
+    for (i, j), w in np.ndenumerate(weights):
+        if abs(w) < 0.005:
+            label = "0"  # no "-0.00" for a weight that is 0 to two decimals
+        elif float(w).is_integer():
+            label = f"{w:{sign}.0f}"
+        else:
+            label = f"{w:{sign}.2f}"
+        ax.text(j, i, label, ha="center", va="center", fontsize=9, color=text_colour(image.cmap(image.norm(w))))
+    return image
+
+
 def _show_kernel(ax, name: str) -> None:
     """Draw the kernel as a 3x3 grid of its weights (both Sobel kernels, as text, for the edge magnitude)."""
     ax.set_xticks([])
     ax.set_yticks([])
     if name == EDGE_MAGNITUDE:
         ax.set_title("sqrt(x^2 + y^2) of\nSobel x and Sobel y", fontsize=9)
-        ax.text(0.5, 0.5, "[-1 0 1]   [-1 -2 -1]\n[-2 0 2]   [ 0  0  0]\n[-1 0 1]   [ 1  2  1]",
-                ha="center", va="center", family="monospace", fontsize=7, transform=ax.transAxes)
+        # one kernel above the other: side by side they do not fit the narrow panel
+        ax.text(0.5, 0.5, "Sobel x\n[-1  0  1]\n[-2  0  2]\n[-1  0  1]\n\nSobel y\n[-1 -2 -1]\n[ 0  0  0]\n[ 1  2  1]",
+                ha="center", va="center", family="monospace", fontsize=9, transform=ax.transAxes)
         return
     kernel = KERNELS[name]
-    ax.imshow(kernel, cmap="RdBu_r", vmin=-np.abs(kernel).max(), vmax=np.abs(kernel).max())
+    draw_weights(ax, kernel, float(np.abs(kernel).max()))
     ax.set_title(f"kernel (sum {kernel.sum():.3g})", fontsize=9)
-    for (i, j), w in np.ndenumerate(kernel):
-        ax.text(j, i, f"{w:.3g}" if float(w).is_integer() else f"{w:.2f}", ha="center", va="center", fontsize=9)
 
 
 def draw_filter(fig, images: dict, image: str, kernel: str) -> str:
@@ -99,13 +128,17 @@ def draw_filter(fig, images: dict, image: str, kernel: str) -> str:
     _show_kernel(middle, kernel)
     signed = kernel != EDGE_MAGNITUDE and abs(KERNELS[kernel].sum()) < 1e-12
     if signed:
-        # a kernel summing to 0 gives positive and negative responses: show them in red and blue around 0
+        # a kernel summing to 0 gives positive and negative responses: dark below 0, light above, mid-grey at 0
         limit = float(np.percentile(np.abs(out), 97)) or 1.0
-        right.imshow(out, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        shown = right.imshow(out, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        label = "response (0: no change)"
     elif kernel == EDGE_MAGNITUDE:
-        right.imshow(out, cmap="gray_r", vmin=0, vmax=float(np.percentile(out, 97)) or 1.0)
+        shown = right.imshow(out, cmap="gray_r", vmin=0, vmax=float(np.percentile(out, 97)) or 1.0)
+        label = "edge strength"
     else:
-        right.imshow(out, cmap="gray", vmin=0, vmax=1)
+        shown = right.imshow(out, cmap="gray", vmin=0, vmax=1)
+        label = "brightness"
+    fig.colorbar(shown, ax=right, shrink=0.85, label=label)
     right.set(title=f"{kernel}, {out.shape[0]}x{out.shape[1]}", xlabel="column", ylabel="row")
     return (f"{kernel} on the {image}: {source.shape[0]}x{source.shape[1]} in, {out.shape[0]}x{out.shape[1]} out; "
             f"output values from {out.min():.2f} to {out.max():.2f}.")

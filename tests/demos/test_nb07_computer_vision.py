@@ -11,6 +11,7 @@ from course.demos.nb07_computer_vision import (
     apply_filter,
     correlate_valid,
     draw_filter,
+    draw_weights,
     filter_explorer,
     load_mri,
     load_photo,
@@ -60,12 +61,32 @@ def test_does_sobel_x_find_the_vertical_edge_and_sobel_y_nothing():
     assert np.array_equal(apply_filter(STEP, EDGE_MAGNITUDE), gx)
 
 
+@pytest.mark.parametrize("value, colour", [(-2.0, "white"), (2.0, "black"), (0.0, "black")])
+def test_is_each_weight_written_in_a_colour_that_contrasts_with_its_cell(value, colour):
+    fig = Figure()
+    ax = fig.subplots()
+    draw_weights(ax, np.full((1, 1), value), limit=2.0)
+    assert ax.texts[0].get_color() == colour
+
+
+def test_are_kernel_weights_written_with_their_sign_and_without_minus_zero():
+    fig = Figure()
+    ax = fig.subplots()
+    draw_weights(ax, np.array([[-1.0, -0.0001, 1.0], [-1.99951, 0.5, 2.0]]), limit=2.0)
+    assert [text.get_text() for text in ax.texts] == ["-1", "0", "+1", "-2.00", "+0.50", "+2"]
+    ax.clear()
+    draw_weights(ax, np.full((1, 2), 1 / 9), limit=1 / 9)   # no negative weight: no "+" either
+    assert [text.get_text() for text in ax.texts] == ["0.11", "0.11"]
+
+
 def test_does_the_caption_give_sizes_and_output_range():
     fig = Figure()
     caption = draw_filter(fig, IMAGES, "step", "Sobel x")
     assert caption == "Sobel x on the step: 6x8 in, 4x6 out; output values from 0.00 to 4.00."
-    assert len(fig.axes) == 3
-    assert fig.axes[2].images[0].get_cmap().name == "RdBu_r"   # signed output: red and blue around 0
+    assert len(fig.axes) == 4   # image, kernel, output and the output's colour bar
+    # signed output: a map that grows steadily lighter, so its sign reads in greyscale too
+    assert fig.axes[2].images[0].get_cmap().name == "cividis"
+    assert fig.axes[3].get_ylabel() == "response (0: no change)"
 
 
 @pytest.mark.parametrize("kernel", [*KERNELS, EDGE_MAGNITUDE])
