@@ -21,15 +21,22 @@ def plot_digits(images, titles=None, ncols: int = 8, fig=None, cmap: str = "gray
 
 
 def plot_confusion_matrix(matrix, ax=None, labels=None):
-    """Draw a confusion matrix with its counts written in; return the axes."""
+    """Draw a confusion matrix with its counts written in; return the axes.
+
+    Counts are black on light cells and white on dark ones; a mistake made more than once is
+    bold, so it stands out without relying on colour.
+    """
     matrix = np.asarray(matrix)
     ax = ax if ax is not None else plt.gca()
     labels = list(range(len(matrix))) if labels is None else labels
-    ax.imshow(np.log1p(matrix), cmap="Blues")
+    image = ax.imshow(np.log1p(matrix), cmap="Blues")
     for (i, j), count in np.ndenumerate(matrix):
         if count:
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
-                    color="white" if i == j else ("#b71c1c" if count > 1 else "black"))
+            red, green, blue, _ = image.cmap(image.norm(np.log1p(count)))
+            lightness = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=9,
+                    color="black" if lightness > 0.45 else "white",
+                    fontweight="bold" if i != j and count > 1 else "normal")
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("predicted label")

@@ -21,8 +21,13 @@ def _draw_plane(ax, matrix, limit, title, prefix=""):
     x, y = matrix @ np.stack([np.cos(ANGLES), np.sin(ANGLES)])
     ax.plot(x, y, color="tab:blue", lw=2, label=f"{prefix}unit circle")
     for column, colour in ((0, "tab:green"), (1, "tab:purple")):
-        ax.annotate("", xy=matrix[:, column], xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=colour, lw=1.5))
+        tip = matrix[:, column]
+        ax.annotate("", xy=tip, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=colour, lw=1.5))
         ax.plot([], [], color=colour, label=f"{prefix}e{column + 1}")
+        # a name at the tip too, so the two arrows are told apart without their colours
+        name = ax.annotate(f"{prefix}e{column + 1}", xy=tip, xytext=(4, 4), textcoords="offset points",
+                           color=colour, fontsize=9, weight="bold")
+        name.set_in_layout(False)   # a name near the edge must not squeeze the panels
     ax.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal", title=title, xlabel="x1", ylabel="x2")
 
 
@@ -34,11 +39,11 @@ def draw_matrix_map(fig, a, b, c, d) -> str:
     before, after = fig.subplots(1, 2)
     _draw_plane(before, np.eye(2), 1.5, "before: unit circle and grid")
     _draw_plane(after, matrix, limit, "after A: an ellipse", prefix="A ")
-    for s, u, style in zip(S, U.T, ("-", "--")):
-        after.plot([0, s * u[0]], [0, s * u[1]], color="tab:red", lw=2, ls=style)
-    after.plot([], [], color="tab:red", lw=2, label="semi-axes: s1 u1, s2 u2")
+    # black, solid and dashed: the semi-axes stand out from the coloured arrows in greyscale too
+    for s, u, style, name in zip(S, U.T, ("-", "--"), ("s1 u1", "s2 u2")):
+        after.plot([0, s * u[0]], [0, s * u[1]], color="black", lw=2, ls=style, label=name)
     for ax in (before, after):
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
     det = np.linalg.det(matrix)
     if S[1] < 1e-9:
         return (f"A = [[{a:g}, {b:g}], [{c:g}, {d:g}]] is singular: singular values {S[0]:.2f} and 0.00, "
@@ -56,22 +61,27 @@ def matrix_editor(a=1.5, b=1.0, c=-0.5, d=1.0) -> Explorer:
 
     controls = {"a": slider(a, "a (row 1)"), "b": slider(b, "b (row 1)"),
                 "c": slider(c, "c (row 2)"), "d": slider(d, "d (row 2)")}
-    return Explorer(draw_matrix_map, controls, figsize=(8, 4.4), title="a 2x2 matrix as a map")
+    return Explorer(draw_matrix_map, controls, figsize=(8, 4.8), title="a 2x2 matrix as a map")
 
 
 def plot_components(components, titles=None, fig=None, ncols: int = 8):
-    """Draw principal components as 8x8 images, one colour per sign, on `fig`; return the axes."""
+    """Draw principal components as 8x8 images, dark for negative and light for positive, on `fig`; return the axes."""
     components = np.asarray(components).reshape(-1, 8, 8)
     nrows = max(1, -(-len(components) // ncols))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    image = None
     for i, ax in enumerate(axes):
         ax.set_axis_off()
         if i < len(components):
-            # a symmetric colour range, so white always means 0 and the two colours mean opposite signs
+            # each image scaled to its largest weight, in a symmetric range so that the middle tone is 0;
+            # cividis gets lighter from end to end, so the sign reads in greyscale and for colour-blind eyes
             scale = np.abs(components[i]).max()
-            ax.imshow(components[i], cmap="RdBu_r", vmin=-scale, vmax=scale)
+            image = ax.imshow(components[i] / scale, cmap="cividis", vmin=-1, vmax=1)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=9)
+    if image is not None:
+        bar = fig.colorbar(image, ax=axes.tolist(), ticks=[-1, 0, 1], shrink=0.9, aspect=8)
+        bar.ax.set_yticklabels(["negative", "0", "positive"], fontsize=9)
     return axes
 
 

@@ -29,8 +29,8 @@ def test_do_the_drawn_semi_axes_have_the_singular_values_as_lengths():
     fig = Figure()
     draw_matrix_map(fig, 2, 0, 0, 0.5)
     after = fig.axes[1]
-    red = [line for line in after.get_lines() if line.get_color() == "tab:red" and len(line.get_xdata()) == 2]
-    lengths = sorted(np.hypot(line.get_xdata()[1], line.get_ydata()[1]) for line in red)
+    semi_axes = [line for line in after.get_lines() if line.get_label() in ("s1 u1", "s2 u2")]
+    lengths = sorted(np.hypot(line.get_xdata()[1], line.get_ydata()[1]) for line in semi_axes)
     assert np.allclose(lengths, [0.5, 2.0])
 
 
@@ -67,8 +67,18 @@ def test_does_the_slider_redraw_with_fewer_components():
     assert slider.caption.value.startswith("k = 0: 0.0%")
 
 
-def test_are_components_drawn_with_white_at_zero():
+def test_are_components_drawn_with_the_middle_tone_at_zero():
     fig = Figure()
     axes = plot_components(COMPONENTS[:3], titles=["1", "2", "3"], fig=fig, ncols=3)
     low, high = axes[0].get_images()[0].get_clim()
     assert low == -high and [ax.get_title() for ax in axes] == ["1", "2", "3"]
+
+
+def test_does_the_component_colour_scale_get_lighter_from_negative_to_positive():
+    """Can a reader of a greyscale print tell a negative weight from a positive one?"""
+    fig = Figure()
+    axes = plot_components(COMPONENTS[:2], fig=fig, ncols=2)
+    cmap = axes[0].get_images()[0].get_cmap()
+    rgb = cmap(np.linspace(0, 1, 11))[:, :3]
+    lightness = rgb @ [0.299, 0.587, 0.114]
+    assert np.all(np.diff(lightness) > 0)

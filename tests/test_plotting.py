@@ -1,0 +1,21 @@
+"""Can the shared figures be read without colour: text that contrasts with its cell?"""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from course.plotting import plot_confusion_matrix  # noqa: E402
+
+
+def test_are_counts_dark_on_light_cells_light_on_dark_ones_and_repeated_mistakes_bold():
+    matrix = np.diag([89, 88, 87])
+    matrix[2, 0], matrix[0, 1] = 6, 1
+    fig, ax = plt.subplots()
+    plot_confusion_matrix(matrix, ax=ax)
+    texts = {text.get_text(): text for text in ax.texts}
+    plt.close(fig)
+    assert {texts["89"].get_color(), texts["88"].get_color()} == {"white"}   # the dark diagonal
+    assert texts["1"].get_color() == "black" and texts["1"].get_fontweight() == "normal"
+    assert texts["6"].get_fontweight() == "bold"
+    assert all(text.get_fontsize() >= 9 for text in ax.texts)
