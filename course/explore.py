@@ -8,7 +8,9 @@ sees only stable text.
 from __future__ import annotations
 
 import base64
+import html
 import io
+import re
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -43,12 +45,21 @@ class Explorer:
         caption = self.draw(fig, **self.values()) or ""
         self.png = figure_png(fig)
         self.caption.value = caption
+        data = base64.b64encode(self.png).decode("ascii")
         self.out.outputs = ({
             "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": caption},
+            # JupyterLab shows the <img>, whose alt text (the caption) a screen reader reads
+            "data": {"text/html": f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt())}">',
+                     "image/png": data, "text/plain": caption},
             "metadata": {},
         },)
         return caption
+
+    def alt(self) -> str:
+        """Return the figure's text alternative: the title, the settings and the caption, as plain text."""
+        caption = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.caption.value)).split())
+        settings = ", ".join(f"{k} = {v!r}" for k, v in self.values().items())
+        return f"{self.title or 'Interactive figure'}, drawn for {settings}. {caption}".strip()
 
     def text(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.values().items())

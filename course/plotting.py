@@ -1,8 +1,14 @@
-"""Shared plotting helpers: each takes an optional `ax` (or figure) and returns what it drew on."""
+"""Shared plotting helpers: each takes an optional `ax` (or figure) and returns what it drew on,
+and `show(alt)`, which ends every plotting cell of a lesson with the figure and its text alternative."""
 from __future__ import annotations
+
+import base64
+import html
+import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 
 def plot_digits(images, titles=None, ncols: int = 8, fig=None, cmap: str = "gray_r"):
@@ -42,3 +48,34 @@ def plot_confusion_matrix(matrix, ax=None, labels=None):
     ax.set_xlabel("predicted label")
     ax.set_ylabel("true label")
     return ax
+
+
+class MissingAltText(ValueError):
+    """A figure shown without a text alternative."""
+
+
+def figure_html(fig, alt: str) -> str:
+    """Return the figure as an <img> with its PNG inline and `alt` as its text alternative."""
+    buffer = io.BytesIO()
+    # as the inline backend draws it (the figure's dpi, trimmed to what is drawn), without the
+    # Software field that would change with the matplotlib version
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor=fig.get_facecolor(),
+                metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(" ".join(alt.split()))}">'
+
+
+def show(alt: str, fig=None) -> None:
+    """Show the figure (the current one unless `fig` is given) with a text alternative, then close it.
+
+    `alt` says what the figure shows and what to notice, for a reader who cannot see it: a
+    screen reader reads it in JupyterLab, on the course's site and in an HTML export, and
+    text-only views print it. The figure is sent as HTML (an <img> with its alt attribute),
+    because JupyterLab ignores alt text given as image metadata.
+    """
+    if not isinstance(alt, str) or len(alt.split()) < 5:
+        raise MissingAltText("show(alt) needs a text alternative of a sentence or more: "
+                             "what the figure shows and what to notice in it")
+    fig = plt.gcf() if fig is None else fig
+    display({"text/html": figure_html(fig, alt), "text/plain": f"[Figure: {' '.join(alt.split())}]"}, raw=True)
+    plt.close(fig)

@@ -42,3 +42,18 @@ def test_is_the_fallback_text_and_a_picture():
 
 def test_is_the_same_picture_drawn_for_the_same_settings():
     assert make().png == make().png
+
+
+def test_does_the_redrawn_figure_carry_the_caption_as_its_text_alternative():
+    import ipywidgets as widgets
+
+    from course.explore import Explorer
+
+    def draw(fig, n):
+        fig.subplots().plot(range(n))
+        return f"<b>{n}</b> points &amp; a line"
+
+    explorer = Explorer(draw, {"n": widgets.IntSlider(value=3, min=2, max=9, description="points")}, title="Demo")
+    html = explorer.out.outputs[0]["data"]["text/html"]
+    assert html.startswith('<img src="data:image/png;base64,')
+    assert html.endswith('alt="Demo, drawn for n = 3. 3 points &amp; a line">')
