@@ -69,5 +69,10 @@ class Explorer:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_()
         bundle["text/plain"] = self.text()
-        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        data = base64.b64encode(self.png).decode("ascii")
+        bundle["image/png"] = data
+        # Saved notebooks keep no live widget: there the figure shows as this <img>, with its text
+        # alternative, and a line saying that the controls need a running kernel.
+        bundle["text/html"] = (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt())}">'
+                               "<p><i>Interactive figure: run this cell in JupyterLab to move its controls.</i></p>")
         return bundle

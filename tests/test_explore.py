@@ -37,7 +37,9 @@ def test_is_the_fallback_text_and_a_picture():
     bundle = make()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("Interactive: a line (slope=1). slope is 1 (Run the notebook")
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
-    assert "text/html" not in bundle
+    # where no widget can show (a saved notebook, the site): the picture with its alt text
+    assert bundle["text/html"].startswith('<img src="data:image/png;base64,')
+    assert 'alt="a line, drawn for slope = 1. slope is 1">' in bundle["text/html"]
 
 
 def test_is_the_same_picture_drawn_for_the_same_settings():

@@ -88,6 +88,25 @@ def drop_widget_views(nb) -> None:
     nb.metadata.pop("widgets", None)
 
 
+def merge_streams(nb) -> None:
+    """Join each run of stdout (or stderr) outputs into one, as a reader sees them.
+
+    The kernel flushes print() output in pieces whose boundaries depend on timing, so without
+    this the saved notebook would change from run to run where nothing printed has changed.
+    """
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = last["text"] + output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def execute_in_place(path: Path, timeout: int = 120) -> tuple[float, str]:
     """Execute the notebook at `path` and save it with outputs; return (seconds, error or "")."""
     nb = nbformat.read(path, as_version=4)
@@ -96,6 +115,7 @@ def execute_in_place(path: Path, timeout: int = 120) -> tuple[float, str]:
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         return 0.0, str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
     drop_widget_views(nb)
+    merge_streams(nb)
     nbformat.write(nb, path)
     return cells, ""
 
