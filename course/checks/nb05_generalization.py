@@ -168,17 +168,32 @@ def check_ridge(fn):
         # copies, so a learner who centres X or y in place cannot change what the reference sees
         w, b = expect_values(fn(X.copy(), y.copy(), lam), 2, fn.last_call, "(w, b)")
         call, d = fn.last_call, X.shape[1]
-        expect_inputs_unchanged(fn, "The lesson fits again on the same X and y (the penalty sweep, cross-validation): "
-                                    "centred data there gives every later fit a wrong intercept.")
+        changed = list(getattr(fn, "changed_inputs", None) or [])   # read now: a later call would reset it
         w = expect_array(w, call, kind="f")
         if w.shape == (d + 1,):
             raise Incorrect(f"`{call}` returned w with {d + 1} entries for {d} feature(s): return the intercept "
                             "separately, as `(w, b)`.")
         expect_array(w, call, shape=(d,), kind="f")
         b = expect_number(b, call, "a single number", part="b")
-        want_w, want_b = ridge_fit(X, y, lam)
-        if _same(w, want_w) and _same(b, want_b):
+        want_w, want_b = ridge_fit(X, y, lam)   # on the check's own X and y, which the learner never saw
+        right = _same(w, want_w) and _same(b, want_b)
+        if changed and not right:
+            names = ", ".join(f"`{name}`" for name in changed)
+            raise Incorrect(f"`{call}` changed its input {names} in place (centred it with `-=`?), and returned "
+                            f"w = {np.round(w, 4).tolist()}, b = {b:.6g}; expected w = {np.round(want_w, 4).tolist()}, "
+                            f"b = {want_b:.6g}. Means taken after centring in place are 0, so the intercept "
+                            "`y.mean() - X.mean(axis=0) @ w` loses them. Centre into new arrays, `Xc = X - "
+                            "X.mean(axis=0)` and `yc = y - y.mean()`, and keep X and y as they were: the lesson fits "
+                            "again on them.")
+        expect_inputs_unchanged(fn, "The lesson fits again on the same X and y (the penalty sweep, cross-validation): "
+                                    "centred data there gives every later fit a wrong intercept.")
+        if right:
             continue
+        if _same(w, want_w) and abs(b) < 1e-9 < abs(want_b):
+            raise Incorrect(f"`{call}` has the right w but b = 0; expected {want_b:.6g}. That is the intercept "
+                            "of the centred data. Put the means back, `b = y.mean() - X.mean(axis=0) @ w`, with the "
+                            "means of the X and y you were given (if you centred them in place, their means are "
+                            "now 0: centre into new arrays instead).")
         for (vw, vb), meaning in _ridge_variants(X, y, lam):
             if _same(w, vw) and _same(b, vb):
                 raise Incorrect(f"`{call}`: {meaning}")

@@ -188,16 +188,139 @@ def _scores(runs, seeds, call):
     return scores
 
 
+# the seeds the check runs: the experiment, then the same seeds alone and in another order
+CHECK_SEEDS, AGAIN_SEEDS = [0, 1, 2], [2, 0]
+# numbers learners reach for when they want "a fixed seed", and offsets that give an arm "its own" seed
+FIXED_SEEDS = (0, 1, 42, 123, 1234, 2024)
+OFFSETS = (1, 2, 10, 100, 1000, 2000)
+
+
+def _same_score(a, b) -> bool:
+    """Return whether two accuracies come from the same run (an identical computation gives an identical float)."""
+    return bool(np.isclose(a, b, rtol=0, atol=1e-9))
+
+
+def _recipe(seed, hidden=64):
+    """The baseline of questions A and C (hidden=64) and B (hidden=32): the recipe unchanged, trained with seed."""
+    return train_and_score(X_train, y_train, seed, hidden=hidden)
+
+
+def _shifted_arm(shift_seed, train_seed):
+    """Question A's treatment: the training set plus a copy shifted by a draw from shift_seed, trained with train_seed."""
+    shifted = shift_images(X_train, np.random.default_rng(shift_seed))
+    return train_and_score(np.vstack([X_train, shifted]), np.concatenate([y_train, y_train]), train_seed)
+
+
+def _copied_arm(train_seed):
+    """Question A's ablation: the training set plus an unshifted copy, trained with train_seed."""
+    return train_and_score(np.vstack([X_train, X_train]), np.concatenate([y_train, y_train]), train_seed)
+
+
+def _expect_repeatable(fn, both, call_both):
+    """Raise Incorrect unless the seeds of AGAIN_SEEDS, run alone and in another order, score as in the first call.
+
+    Two different runs can tie (an accuracy moves in steps of 1/899), so every arm of two seeds is compared.
+    """
+    again = _scores(fn(AGAIN_SEEDS), AGAIN_SEEDS, fn.last_call)
+    for position, seed in enumerate(AGAIN_SEEDS):
+        first = CHECK_SEEDS.index(seed)
+        for arm in ARMS:
+            if not _same_score(again[arm][position], both[arm][first]):
+                raise Incorrect(f"Seed {seed} gave {arm} {both[arm][first]:.4g} in `{call_both}` but "
+                                f"{again[arm][position]:.4g} in `{fn.last_call}`: a seed's score depends on which "
+                                "seeds ran before it, or in which order. Draw every random choice from a generator "
+                                "made from that seed inside the loop, `np.random.default_rng(seed)`, not from one "
+                                "made once and shared across seeds, and not from np.random.")
+
+
+def _expect_recipe_baseline(baseline, call):
+    """Raise Incorrect unless the baseline is the recipe trained with each seed (64 hidden units, or 32 for B)."""
+    recipe = [_recipe(seed) for seed in CHECK_SEEDS]
+    if all(map(_same_score, baseline, recipe)):
+        return
+    if all(_same_score(got, 100 * want) for got, want in zip(baseline, recipe)) or \
+            all(_same_score(100 * got, want) for got, want in zip(baseline, recipe)):
+        shown = ", ".join(f"{v:.4g}" for v in baseline)
+        raise Incorrect(f"`{call}` gives the baseline [{shown}], where the recipe scores "
+                        f"[{', '.join(f'{v:.2f}' for v in recipe)}]: the same runs on another scale. Record accuracy "
+                        "in points (0 to 100), as `train_and_score` returns it, not as a fraction.")
+    narrow = [_recipe(seed, hidden=32) for seed in CHECK_SEEDS]   # question B's baseline
+    if all(map(_same_score, baseline, narrow)):
+        return
+    unpaired = _unpaired_seed(baseline, lambda seed, own: _recipe(own))
+    if unpaired is not None:
+        how, other = unpaired
+        raise Incorrect(f"`{call}` trains the baseline of seed {CHECK_SEEDS[1]} with seed {other} ({how}): its scores "
+                        f"are the recipe's with those seeds. The arms of one seed must share it: pass `seed` itself "
+                        "to every arm, so the per-seed difference compares runs from the same initial weights.")
+    at = 1
+    raise Incorrect(f"`{call}` gives the baseline {baseline[at]:.2f} points at seed {CHECK_SEEDS[at]}, but the recipe "
+                    f"trained with seed {CHECK_SEEDS[at]}, `train_and_score(X_train, y_train, {CHECK_SEEDS[at]})`, "
+                    f"scores {recipe[at]:.2f} (and {narrow[at]:.2f} with hidden=32, question B's baseline). The "
+                    "baseline is the recipe unchanged, and it trains with the same seed as the other two arms of "
+                    "that seed: pass `seed` itself, not seed + 1 or a seed of its own, so the three runs of one seed "
+                    "are paired.")
+
+
+def _unpaired_seed(scores, run):
+    """Return (how, the seed it gives seed 1), e.g. ("seed + 1000", 1001), if `run(seed, training seed)` then gives
+    `scores`: how an arm's own training seed was made from the seed.
+
+    Two runs can tie by chance, so a way of making seeds counts only if it gives the score
+    at every seed of CHECK_SEEDS; the middle seed is tried first, as a cheap filter.
+    """
+    ways = [(f"seed + {offset}", lambda s, o=offset: s + o) for offset in OFFSETS]
+    ways += [(f"3 * seed + {k}", lambda s, k=k: 3 * s + k) for k in (1, 2)]
+    order = [1] + [i for i in range(len(CHECK_SEEDS)) if i != 1]
+    for name, make in ways:
+        if all(_same_score(scores[i], run(CHECK_SEEDS[i], make(CHECK_SEEDS[i]))) for i in order):
+            return name, make(CHECK_SEEDS[1])
+    return None
+
+
+def _expect_question_a(both, call):
+    """For question A, name a fixed shift draw or an arm trained with a seed of its own.
+
+    Question A is recognised by an arm that matches its reference at every seed; an arm
+    that matches no known mistake may be the learner's own variant, and is let through.
+    """
+    ablation = [_copied_arm(s) for s in CHECK_SEEDS]
+    if not all(map(_same_score, both["ablation"], ablation)):
+        unpaired = _unpaired_seed(both["ablation"], lambda seed, own: _copied_arm(own))
+        if unpaired is None:
+            return   # not question A's ablation
+        raise _unpaired("ablation", *unpaired, call)
+    treatment = [_shifted_arm(s, s) for s in CHECK_SEEDS]
+    if all(map(_same_score, both["treatment"], treatment)):
+        return
+    for fixed in FIXED_SEEDS:
+        if all(_same_score(got, _shifted_arm(fixed, s)) for got, s in zip(both["treatment"], CHECK_SEEDS)):
+            raise Incorrect(
+                f"`{call}` shifts the images with the same draw at every seed (its treatment scores are those of "
+                f"`shift_images(X_train, np.random.default_rng({fixed}))` at seeds {CHECK_SEEDS}). Then the seeds "
+                "vary only the network's start, never which way each image moves, so the interval leaves out the "
+                "luck of the draw. Make the generator from the seed inside the loop: "
+                "`shift_images(X_train, np.random.default_rng(seed))`.")
+    # the arm's own seed may make its training alone, or its shifts too
+    for run in (_shifted_arm, lambda seed, own: _shifted_arm(own, own)):
+        unpaired = _unpaired_seed(both["treatment"], run)
+        if unpaired is not None:
+            raise _unpaired("treatment", *unpaired, call)
+
+
+def _unpaired(arm, how, other, call) -> Incorrect:
+    seed = CHECK_SEEDS[1]
+    return Incorrect(f"`{call}` trains the {arm} of seed {seed} with seed {other} ({how}), while the baseline of "
+                     f"seed {seed} trains with seed {seed}: the arms are not paired by seed. Pass the same `seed` to "
+                     "every arm. Paired runs start from the same initial weights, so the per-seed difference "
+                     "measures the change, not the luck of two different starts.")
+
+
 def check_run_experiment(fn):
-    seeds = [0, 1, 2]
+    seeds = CHECK_SEEDS
     both = _scores(fn(seeds), seeds, fn.last_call)
     call_both = fn.last_call
-    alone = _scores(fn([2]), [2], fn.last_call)
-    for arm in ARMS:
-        if not np.isclose(alone[arm][0], both[arm][2], rtol=0, atol=1e-9):
-            raise Incorrect(f"Seed 2 gave {arm} {both[arm][2]:.4g} in `{call_both}` but {alone[arm][0]:.4g} in "
-                            f"`{fn.last_call}`: a seed's score depends on which seeds ran before it. Draw every "
-                            "random choice from a generator made from that seed, not one shared across seeds.")
+    _expect_repeatable(fn, both, call_both)
     # an accuracy moves in steps of 1/899, so two seeds can tie by chance; three seeds alike in one arm do not
     same = [arm for arm in ARMS if len(set(both[arm].tolist())) == 1]
     if len(same) == len(ARMS):
@@ -212,8 +335,10 @@ def check_run_experiment(fn):
         if np.array_equal(both[arm], both[other]):
             raise Incorrect(f"`{call_both}` gives the {arm} exactly the {other}'s scores ({both[arm].tolist()}): "
                             "is the change applied in that arm, and is the ablation different from the full change?")
-    return ("Three arms, one score per seed, and each seed's scores reproduce on their own: "
-            "the runs are paired and repeatable.")
+    _expect_recipe_baseline(both["baseline"], call_both)
+    _expect_question_a(both, call_both)
+    return ("Three arms, one score per seed; the baseline is the recipe trained with each seed, and each seed's "
+            "scores reproduce alone and in another order: the runs are paired and repeatable.")
 
 
 def _run_cases():

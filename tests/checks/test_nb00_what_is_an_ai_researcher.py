@@ -15,6 +15,10 @@ from course.checks.nb00_what_is_an_ai_researcher import (
     top_confusions,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: top_confusions -------------------------------------------------------
 
 def with_diagonal(y_true, y_pred, k=5):
@@ -57,7 +61,7 @@ def test_does_the_reference_pass_q1():
     assert q1.check(top_confusions).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (with_diagonal, "true == predicted is a correct answer"),
     (ascending, "real mistakes, but not the most frequent ones"),
     (one_short, "returned 1 pairs; expected 2"),
@@ -66,7 +70,10 @@ def test_does_the_reference_pass_q1():
     (unique_pairs, "not the most frequent ones"),
     (counts_start_at_one, "it happened 2 times"),
     (as_dict, "expected a list of (true, predicted, count) tuples"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -121,13 +128,16 @@ def rounded_to_two(proba, y_true):
     return tuple(round(v, 2) for v in confidence_by_correctness(proba, y_true))
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (true_class_probability, "returned wrong means"),
     (right_wrong_swapped, "the two means in the other order"),
     (overall_mean, "returned wrong means"),
     (wrong_axis, "returned wrong means"),
     (rounded_to_two, "rounded to 2 decimals"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -143,3 +153,48 @@ def test_is_a_single_number_refused_q2():
 def test_is_a_nan_reported_q2():
     result = q2.check(lambda proba, y_true: (float("nan"), 0.5))
     assert result.status == "incorrect" and "NaN" in result.message
+
+
+# --- valid alternatives -------------------------------------------------------------
+
+def confusions_with_a_dict_and_a_loop(y_true, y_pred, k=5):
+    """Counts in a plain dict, ties broken by sorting on (true, predicted) first: a stable sort keeps that order."""
+    counts = {}
+    for t, p in zip(y_true.tolist(), y_pred.tolist()):
+        if t != p:
+            counts[(t, p)] = counts.get((t, p), 0) + 1
+    pairs = sorted(counts)
+    pairs.sort(key=lambda pair: counts[pair], reverse=True)
+    return [(t, p, counts[(t, p)]) for t, p in pairs[:k]]
+
+
+def confusions_with_np_unique(y_true, y_pred, k=5):
+    wrong = y_true != y_pred
+    pairs, counts = np.unique(np.column_stack([y_true[wrong], y_pred[wrong]]), axis=0, return_counts=True)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -counts))[:k]
+    return [(int(pairs[i, 0]), int(pairs[i, 1]), int(counts[i])) for i in order]
+
+
+def confidence_in_a_loop(proba, y_true):
+    right, wrong = [], []
+    for row, label in zip(proba, y_true):
+        (right if int(np.argmax(row)) == label else wrong).append(max(row))
+    return sum(right) / len(right), sum(wrong) / len(wrong)
+
+
+def confidence_with_take_along_axis(proba, y_true):
+    guess = proba.argmax(axis=1)
+    confidence = np.take_along_axis(proba, guess[:, None], axis=1)[:, 0]
+    return np.mean(confidence[guess == y_true]), np.mean(confidence[guess != y_true])
+
+
+VALID["q1"] = [confusions_with_a_dict_and_a_loop, confusions_with_np_unique]
+VALID["q2"] = [confidence_in_a_loop, confidence_with_take_along_axis]
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -20,6 +20,10 @@ from course.checks.nb01_linear_algebra import (
     reconstruct,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 
 def centred_svd(X):
     return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
@@ -91,26 +95,22 @@ def test_does_the_reference_pass_q1():
     assert q1.check(pca).status == "correct"
 
 
-def test_does_an_eigendecomposition_of_the_covariance_pass_q1_too():
-    assert q1.check(eigh_reference).status == "correct"
-
-
 def centres_in_place(X, k):
     X -= X.mean(axis=0)
     _, S, Vt = np.linalg.svd(X, full_matrices=False)
     return Vt[:k], S[:k] ** 2 / (len(X) - 1)
 
 
-def test_does_centring_in_place_fail_q1_saying_the_lesson_reuses_x():
-    result = q1.check(centres_in_place)
-    assert result.status == "incorrect" and "changed its input `X` in place" in result.message, result
+def flipped_signs(X, k):
+    """Each component's sign is arbitrary: -v is as good a direction as v."""
+    components, variances = pca(X, k)
+    return -components, variances
 
 
-def test_do_flipped_signs_pass_q1():
-    assert q1.check(lambda X, k: (-pca(X, k)[0], pca(X, k)[1])).status == "correct"
+VALID["q1"] = [eigh_reference, flipped_signs]
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (not_centred, "Subtract the column means first"),
     (columns_of_vt, "component 0 points the wrong way"),
     (eigh_ascending, "list the largest first"),
@@ -121,7 +121,11 @@ def test_do_flipped_signs_pass_q1():
     (covariance_of_rows, "one number per sample"),
     (components_as_columns, "one component per row (transpose it)"),
     (unnormalised_directions, "should be orthonormal rows (length 1, dot product 0), but row 0 has length"),
-])
+    (centres_in_place, "changed its input `X` in place"),
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -184,25 +188,42 @@ def test_does_the_reference_pass_q2():
     assert q2.check(reconstruct).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+def through_the_projection_matrix(X, components, mean):
+    projection = components.T @ components   # (d, d): projects onto the components' span
+    return (X - mean) @ projection + mean
+
+
+def row_by_row(X, components, mean):
+    rows = []
+    for x in X:
+        centred = x - mean
+        rows.append(mean + sum(np.dot(centred, c) * c for c in components))
+    return np.array(rows)
+
+
+VALID["q2"] = [through_the_projection_matrix, row_by_row]
+
+
+def subtracts_the_mean_in_place(X, components, mean):
+    X -= mean
+    return X @ components.T @ components + mean
+
+
+WRONG["q2"] = [
     (forgets_the_mean, "left out the mean"),
     (own_mean, "used X's own mean"),
     (not_centred_projection, "without subtracting the mean first"),
     (coordinates_only, "the coordinates along the components"),
     (first_component_only, "returned wrong reconstruction"),
-])
+    (subtracts_the_mean_in_place, "changed its input `X` in place"),
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
     assert words in result.message, result.message
-
-
-def test_does_subtracting_the_mean_in_place_fail_q2_saying_the_lesson_reuses_x():
-    def in_place(X, components, mean):
-        X -= mean
-        return X @ components.T @ components + mean
-    result = q2.check(in_place)
-    assert result.status == "incorrect" and "changed its input `X` in place" in result.message, result
 
 
 def test_is_a_wrong_matrix_product_reported_q2():
@@ -251,29 +272,37 @@ def test_does_the_reference_pass_q3():
     assert q3.check(components_needed).status == "correct"
 
 
-def test_does_a_whole_float_pass_q3_as_a_count():
+def whole_float(variances, fraction):
     """np.ceil and friends give 3.0: a whole value is a count, whatever its type."""
-    assert q3.check(lambda variances, fraction: float(components_needed(variances, fraction))).status == "correct"
+    return float(components_needed(variances, fraction))
 
 
-def test_does_a_plain_loop_pass_q3():
-    def loop(variances, fraction):
-        total, kept = sum(variances), 0.0
-        for k, v in enumerate(variances, start=1):
-            kept += v
-            if kept >= fraction * total:
-                return k
-    assert q3.check(loop).status == "correct"
+def plain_loop(variances, fraction):
+    total, kept = sum(variances), 0.0
+    for k, v in enumerate(variances, start=1):
+        kept += v
+        if kept >= fraction * total:
+            return k
 
 
-@pytest.mark.parametrize("wrong, words", [
+def searchsorted_left(variances, fraction):
+    return int(np.searchsorted(np.cumsum(variances) / np.sum(variances), fraction, side="left")) + 1
+
+
+VALID["q3"] = [whole_float, plain_loop, searchsorted_left]
+
+
+WRONG["q3"] = [
     (no_plus_one, "also counts the one that reaches it"),
     (counts_those_below, "also counts the one that reaches it"),
     (strictly_more, "returned 2; expected 1. The first 2 component(s) keep 75.0%"),
     (not_normalised, "divided by the total variance"),
     (searchsorted_right, "(reaching it exactly is enough)"),
     (returns_the_fraction_kept, "expected a whole number"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q3"])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     result = q3.check(wrong)
     assert result.status == "incorrect", result
@@ -301,3 +330,13 @@ def test_does_the_reference_give_the_lessons_digit_counts():
 def test_does_reconstruction_from_every_component_give_the_data_back():
     X = np.random.default_rng(0).normal(size=(10, 4))
     assert np.allclose(reconstruct(X, pca(X, 4)[0], X.mean(axis=0)), X)
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

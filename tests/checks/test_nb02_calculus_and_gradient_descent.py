@@ -19,6 +19,10 @@ from course.checks.nb02_calculus_and_gradient_descent import (
     q2,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: numerical_grad ----------------------------------------------------------
 
 def forward_difference(f, x, h=1e-5):
@@ -81,7 +85,26 @@ def test_does_the_reference_pass_q1():
     assert q1.check(numerical_grad).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+def steps_from_the_identity(f, x, h=1e-5):
+    """Each row of h * I is one step: a list comprehension over them, with new arrays each time."""
+    x = np.asarray(x, dtype=float)
+    return np.array([(f(x + step) - f(x - step)) / (2 * h) for step in h * np.eye(len(x))])
+
+
+def copies_and_restores(f, x, h=1e-5):
+    grad = np.empty(len(x))
+    for i in range(len(x)):
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        grad[i] = (f(up) - f(down)) / (2 * h)
+    return grad
+
+
+VALID["q1"] = [steps_from_the_identity, copies_and_restores]
+
+
+WRONG["q1"] = [
     (forward_difference, "returned a forward difference"),
     (not_halved, "returned twice the gradient"),
     (all_at_once, "the same number in every entry"),
@@ -91,7 +114,10 @@ def test_does_the_reference_pass_q1():
     (ignores_h, "seems to ignore the `h` it was given"),
     (tiny_h_forward, "seems to ignore the `h` it was given"),
     (lambda f, x, h: -numerical_grad(f, x, h), "returned wrong gradient entries at index (0,)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -242,11 +268,20 @@ def test_does_the_reference_pass_q2():
     assert q2.check(gradient_descent).status == "correct"
 
 
-def test_does_the_pytorch_form_of_momentum_pass_too_q2():
-    assert q2.check(pytorch_style).status == "correct"
+def preallocated_path(grad, x0, lr, steps, momentum=0.0):
+    path = np.zeros((steps + 1, len(x0)))
+    path[0] = x0
+    velocity = np.zeros(len(x0))
+    for t in range(steps):
+        velocity = momentum * velocity - lr * grad(path[t])
+        path[t + 1] = path[t] + velocity
+    return path
 
 
-@pytest.mark.parametrize("wrong, words", [
+VALID["q2"] = [pytorch_style, preallocated_path]
+
+
+WRONG["q2"] = [
     (uphill, "the first step should give x0 - lr * grad(x0)"),
     (final_point_only, "returned a single point"),
     (without_x0, "returned 30 rows for steps=30; expected steps + 1 = 31"),
@@ -255,7 +290,10 @@ def test_does_the_pytorch_form_of_momentum_pass_too_q2():
     (velocity_reset, "as if momentum were 0"),
     (momentum_sign_flipped, "rows 0 to 1 are right, row 2"),
     (momentum_on_the_gradient_only, "the first step should give"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -303,3 +341,13 @@ def test_is_an_endless_loop_stopped_q2(monkeypatch):
 def test_does_the_quadratic_gradient_vanish_at_its_minimum():
     grad = QuadraticGrad(((2.0, 1.0), (1.0, 3.0)), (1.0, 2.0))
     assert np.allclose(grad(np.linalg.solve(np.array(grad.A), grad.b)), 0)
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

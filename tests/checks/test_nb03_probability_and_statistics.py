@@ -20,6 +20,10 @@ from course.checks.nb03_probability_and_statistics import (
     q3,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: posterior_positive ------------------------------------------------------------
 
 def returns_sensitivity(prevalence, sensitivity, specificity):
@@ -53,6 +57,25 @@ def as_percent(prevalence, sensitivity, specificity):
     return 100 * posterior_positive(prevalence, sensitivity, specificity)
 
 
+def rounded_to_4(prevalence, sensitivity, specificity):
+    return round(posterior_positive(prevalence, sensitivity, specificity), 4)
+
+
+def odds_form(prevalence, sensitivity, specificity):
+    """Posterior odds = prior odds times the likelihood ratio, then back to a probability."""
+    odds = prevalence / (1 - prevalence) * sensitivity / (1 - specificity)
+    return odds / (1 + odds)
+
+
+def from_counts_of_10000_people(prevalence, sensitivity, specificity):
+    sick = 10_000 * prevalence
+    true_positives, false_positives = sick * sensitivity, (10_000 - sick) * (1 - specificity)
+    return true_positives / (true_positives + false_positives)
+
+
+VALID["q1"] = [odds_form, from_counts_of_10000_people]
+
+
 def test_does_the_reference_pass_q1():
     assert q1.check(posterior_positive).status == "correct"
 
@@ -61,7 +84,7 @@ def test_is_the_lessons_number_right():
     assert posterior_positive(0.01, 0.99, 0.95) == pytest.approx(0.0099 / 0.0594)
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (returns_sensitivity, "that is the sensitivity"),
     (joint_not_conditional, "that is P(disease and positive)"),
     (base_rate_neglect, "it ignores the prevalence (base-rate neglect)"),
@@ -69,7 +92,11 @@ def test_is_the_lessons_number_right():
     (false_positives_not_weighted, "multiply `1 - specificity` by `1 - prevalence`"),
     (false_negative_rate_instead, "`1 - sensitivity` is the rate of false negatives"),
     (as_percent, "a percentage where a fraction between 0 and 1 belongs"),
-])
+    (rounded_to_4, "rounded to 4 decimals"),
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -115,6 +142,19 @@ def sigma_first(x):
     return float(np.std(x)), float(np.mean(x))
 
 
+def root_mean_square_deviation(x):
+    mu = sum(x) / len(x)
+    return mu, (sum((v - mu) ** 2 for v in x) / len(x)) ** 0.5
+
+
+def with_the_statistics_module(x):
+    import statistics
+    return statistics.fmean(x), statistics.pstdev(x)
+
+
+VALID["q2"] = [root_mean_square_deviation, with_the_statistics_module]
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(gaussian_mle).status == "correct"
 
@@ -129,13 +169,16 @@ def test_does_the_reference_maximise_the_likelihood():
     assert all(log_lik(mu, sigma) > log_lik(mu + dm, sigma * ds) for dm in (-0.01, 0.01) for ds in (0.99, 1.01))
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (divides_by_n_minus_1, "You divided by n - 1"),
     (returns_variance, "That is the variance, sigma squared"),
     (median_for_mu, "the likelihood is largest at the sample mean, 5.0000"),
     (mean_absolute_deviation, "The log-likelihood at your sigma is -17.706, lower than -16.897"),
     (sigma_first, "returned mu = 2.0000"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -230,12 +273,16 @@ def test_does_the_reference_pass_q3():
     assert "held the true mean in" in result.message
 
 
-def test_does_a_correct_answer_with_another_draw_pattern_pass_q3():
-    """A loop over rng.choice draws other resamples than the reference: it must still pass."""
-    assert q3.check(looped_with_choice).status == "correct"
+def percentile_in_percent(x, B, alpha, rng):
+    means = np.array([x[rng.integers(0, len(x), len(x))].mean() for _ in range(B)])
+    return np.percentile(means, 100 * alpha / 2), np.percentile(means, 100 * (1 - alpha / 2))
 
 
-@pytest.mark.parametrize("wrong, words", [
+# a loop over rng.choice draws other resamples than the reference: it must still pass
+VALID["q3"] = [looped_with_choice, percentile_in_percent]
+
+
+WRONG["q3"] = [
     (without_replacement, "width 0"),
     (alpha_in_each_tail, "put alpha / 2 in each tail"),
     (quantiles_of_the_values, "it should halve"),
@@ -248,7 +295,10 @@ def test_does_a_correct_answer_with_another_draw_pattern_pass_q3():
     (percentile_with_fractions, "misses the sample mean"),
     (last_value_never_drawn, "Can every value of x, the last one too"),
     (high_first, "low is above high"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q3"])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     result = q3.check(wrong)
     assert result.status == "incorrect", result
@@ -304,7 +354,16 @@ def test_is_an_endless_loop_stopped_with_a_message():
 
 def test_does_a_rounded_answer_fail_q1_saying_rounding_is_the_difference():
     """It used to read "returned 0.1667; expected 0.1667"."""
-    result = q1.check(lambda prevalence, sensitivity, specificity:
-                      round(posterior_positive(prevalence, sensitivity, specificity), 4))
+    result = q1.check(rounded_to_4)
     assert result.status == "incorrect"
     assert "rounded to 4 decimals" in result.message and "0.1667; expected 0.1667;" not in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -19,6 +19,10 @@ from course.checks.nb04_neural_networks_from_scratch import (
     train,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 
 def endless(*args, **kwargs):
     while True:
@@ -70,11 +74,33 @@ def loss_per_example(logits, y):
     return -np.log(p[np.arange(n), y]), (p - one_hot(y, logits.shape[1])) / n
 
 
+def with_logsumexp(logits, y):
+    from scipy.special import logsumexp
+    n = len(y)
+    log_p = logits - logsumexp(logits, axis=1, keepdims=True)
+    grad = np.exp(log_p)
+    grad[np.arange(n), y] -= 1
+    return -log_p[np.arange(n), y].mean(), grad / n
+
+
+def row_by_row(logits, y):
+    losses, grads = [], []
+    for row, label in zip(logits, y):
+        shifted = row - row.max()
+        log_p = shifted - np.log(np.exp(shifted).sum())
+        losses.append(-log_p[label])
+        grads.append(np.exp(log_p) - np.eye(len(row))[label])
+    return float(np.mean(losses)), np.array(grads) / len(y)
+
+
+VALID["q1"] = [with_logsumexp, row_by_row]
+
+
 def test_does_the_reference_pass_q1():
     assert q1.check(softmax_xent_grad).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (no_max_subtraction, "np.exp of more than about 709 overflows"),
     (summed_over_batch, "loss 2 times too large, for a batch of 2"),
     (softmax_down_columns, "softmax taken down each column (axis=0)"),
@@ -82,7 +108,10 @@ def test_does_the_reference_pass_q1():
     (gradient_not_divided, "gradient 2 times too large"),
     (gradient_sign_flipped, "sign flipped"),
     (loss_per_example, "a loss of shape (2,)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -160,6 +189,37 @@ WRONG_BACKWARDS = {
 }
 
 
+WRONG["q2"] = list(WRONG_BACKWARDS.values())
+
+
+def backward_with_where_and_einsum(params, X, y):
+    z = X @ params["W1"] + params["b1"]
+    h = np.where(z > 0, z, 0.0)
+    logits = h @ params["W2"] + params["b2"]
+    _, dlogits = softmax_xent_grad(logits, y)
+    dz = np.where(z > 0, dlogits @ params["W2"].T, 0.0)
+    return {"W1": np.einsum("ni,nj->ij", X, dz), "b1": dz.sum(axis=0),
+            "W2": np.einsum("ni,nj->ij", h, dlogits), "b2": dlogits.sum(axis=0)}
+
+
+def backward_one_example_at_a_time(params, X, y):
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    for x, label in zip(X, y):
+        z = x @ params["W1"] + params["b1"]
+        h = np.maximum(z, 0)
+        p = mlp.softmax((h @ params["W2"] + params["b2"])[None, :])[0]
+        dlogits = p - np.eye(len(p))[label]
+        dz = (params["W2"] @ dlogits) * (z > 0)
+        grads["W2"] += np.outer(h, dlogits) / len(y)
+        grads["b2"] += dlogits / len(y)
+        grads["W1"] += np.outer(x, dz) / len(y)
+        grads["b1"] += dz / len(y)
+    return grads
+
+
+VALID["q2"] = [backward_with_where_and_einsum, backward_one_example_at_a_time]
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(mlp_backward).status == "correct"
 
@@ -230,13 +290,27 @@ def train_with(lr=0.5, epochs=20, sign=-1.0, seed_used=None, update=True, shuffl
     return variant
 
 
+def shuffles_an_index_array(X, y, seed):
+    params = init_params((X.shape[1], 64, 10), seed)
+    rng, index = np.random.default_rng(seed), np.arange(len(y))
+    for epoch in range(20):
+        rng.shuffle(index)
+        for batch in np.split(index[: len(y) // 32 * 32], len(y) // 32):
+            for name, grad in mlp_backward(params, X[batch], y[batch]).items():
+                params[name] = params[name] - 0.5 * grad
+    return params
+
+
+VALID["q3"] = [shuffles_an_index_array]
+
+
 def test_does_the_reference_pass_q3():
     result = q3.check(train)
     assert result.status == "correct", result
     assert "for seeds 0, 1, 2" in result.message
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q3"] = [
     (train_with(update=False), "the parameters are never updated"),
     (train_with(lr=0.002), "the task asks for at least 95%"),
     (train_with(epochs=1, lr=0.05), "the task asks for at least 95%"),
@@ -247,7 +321,10 @@ def test_does_the_reference_pass_q3():
     (train_with(shuffle="global"), "other weights when called again with the same seed"),
     (train_with(shuffle="seeded global"), "draws from the global np.random"),
     (train_with(shuffle="apart"), "index X and y with the same indices"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q3"])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     # the "global" mistake shuffles with unseeded np.random: seed it here, or its accuracy (and so
     # which reason the check gives first) would change from run to run
@@ -295,3 +372,13 @@ def test_is_a_log_of_an_underflowed_probability_not_blamed_on_overflow_q1():
     result = q1.check(log_of_probabilities)
     assert result.status == "incorrect" and "underflowed to 0" in result.message, result
     assert "Subtract each row's largest logit" not in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -9,6 +9,7 @@ import pickle
 import numpy as np
 import pytest
 
+from course.checks.guard import describe_call
 from course.checks.nb05_generalization import (
     SealedTestSet,
     TestSetUsed,
@@ -21,6 +22,10 @@ from course.checks.nb05_generalization import (
     ridge_fit,
     select_and_test,
 )
+
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
 
 # --- q1: ridge_fit ----------------------------------------------------------------
 
@@ -60,13 +65,23 @@ def test_does_the_reference_pass_q1():
     assert q1.check(ridge_fit).status == "correct"
 
 
-def test_do_the_normal_equations_also_pass_q1():
-    """Is a correct answer written another way (centred normal equations) accepted?"""
-    def normal_equations(X, y, lam):
-        Xc = X - X.mean(axis=0)
-        w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ (y - y.mean()))
-        return w, y.mean() - X.mean(axis=0) @ w
-    assert q1.check(normal_equations).status == "correct"
+def normal_equations(X, y, lam):
+    """Centred normal equations, solved: the same (w, b) written another way."""
+    Xc = X - X.mean(axis=0)
+    w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ (y - y.mean()))
+    return w, y.mean() - X.mean(axis=0) @ w
+
+
+def ones_column_with_a_free_intercept(X, y, lam):
+    """A column of ones whose coefficient gets no penalty: the penalty matrix has a 0 in its corner."""
+    A = np.column_stack([np.ones(len(y)), X])
+    penalty = lam * np.eye(A.shape[1])
+    penalty[0, 0] = 0.0
+    coef = np.linalg.solve(A.T @ A + penalty, A.T @ y)
+    return coef[1:], coef[0]
+
+
+VALID["q1"] = [normal_equations, ones_column_with_a_free_intercept]
 
 
 def centres_in_place(X, y, lam):
@@ -78,7 +93,7 @@ def centres_in_place(X, y, lam):
     return w, my - mx @ w
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (centres_in_place, "changed its input `X`, `y` in place"),
     (intercept_penalised, "the intercept b is penalised too"),
     (no_intercept, "there is no intercept"),
@@ -86,7 +101,21 @@ def centres_in_place(X, y, lam):
     (mean_loss, "n times too strong"),
     (intercept_inside_w, "return the intercept separately"),
     (intercept_sign_flipped, "has the right w but b ="),
-])
+]
+
+
+def centres_in_place_then_takes_the_means(X, y, lam):
+    """Centres X and y in place, then takes the intercept from their means, which are now 0."""
+    X -= X.mean(axis=0)
+    y -= y.mean()
+    w = np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), X.T @ y)
+    return w, y.mean() - X.mean(axis=0) @ w
+
+
+WRONG["q1"].append((centres_in_place_then_takes_the_means, "changed its input `X`, `y` in place (centred it"))
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -104,6 +133,28 @@ def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
 def test_does_bad_input_get_a_message_q1(bad, words):
     result = q1.check(bad)
     assert result.status in ("incorrect", "error") and words in result.message, result
+
+
+class Remote:
+    """The grader's stand-in for a learner's function: it runs on copies, as in the kernel, and has no
+    `changed_inputs`, so the check cannot see an input changed in place."""
+
+    def __init__(self, fn):
+        self.fn, self.__name__, self.last_call = fn, fn.__name__, ""
+
+    def __call__(self, *args):
+        self.last_call = describe_call(self.fn, args, {})
+        return self.fn(*copy.deepcopy(args))
+
+
+def test_is_the_reference_computed_on_untouched_data_when_the_learner_centres_in_place_q1():
+    """In the grader the in-place change is invisible: a right answer passes, and a b taken from centred data
+    is compared with the reference of the data as given (the worked example's b = 1), named as such."""
+    assert q1.judge(Remote(centres_in_place)).status == "correct"
+    result = q1.judge(Remote(centres_in_place_then_takes_the_means))
+    assert result.status == "incorrect", result
+    assert "has the right w but b = 0; expected 1. That is the intercept of the centred data" in result.message
+    assert "centre into new arrays" in result.message
 
 
 def test_is_true_not_taken_for_the_first_problems_intercept_of_one_q1():
@@ -220,6 +271,37 @@ def keeps_the_last_of_tied(X, y, lambdas, k):
     return lambdas[best], errors
 
 
+def with_boolean_masks(X, y, lambdas, k):
+    """Folds as boolean masks, errors summed in a loop: another way to the same numbers."""
+    n = len(y)
+    fold_of = np.concatenate([np.full(len(f), i) for i, f in enumerate(np.array_split(np.arange(n), k))])
+    errors = np.zeros(len(lambdas))
+    for j, lam in enumerate(lambdas):
+        for i in range(k):
+            held = fold_of == i
+            w, b = ridge_fit(X[~held], y[~held], lam)
+            errors[j] += np.sum((X[held] @ w + b - y[held]) ** 2)
+    errors /= n
+    return lambdas[int(np.argmin(errors))], errors
+
+
+def predictions_then_one_mse(X, y, lambdas, k):
+    """Every sample predicted once by the model fitted without its fold, then one MSE per lambda."""
+    errors = []
+    for lam in lambdas:
+        predicted = np.empty(len(y))
+        for fold in np.array_split(np.arange(len(y)), k):
+            keep = np.ones(len(y), dtype=bool)
+            keep[fold] = False
+            w, b = ridge_fit(X[keep], y[keep], lam)
+            predicted[fold] = X[fold] @ w + b
+        errors.append(np.mean((predicted - y) ** 2))
+    return float(lambdas[np.argmin(errors)]), np.array(errors)
+
+
+VALID["q2"] = [with_boolean_masks, predictions_then_one_mse]
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(kfold_select_lambda).status == "correct"
 
@@ -230,7 +312,7 @@ def test_do_the_check_cases_have_folds_of_unequal_size():
         assert len(y) % k != 0
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (mean_of_fold_means, "the mean of the"),
     (by_training_error, "these are training errors"),
     (validation_inside_training, "these are training errors"),
@@ -242,7 +324,10 @@ def test_do_the_check_cases_have_folds_of_unequal_size():
     (returns_index, "the position of the best lambda"),
     (picks_the_largest_error, "belongs to lambda = 3"),
     (keeps_the_last_of_tied, "a loop with `<=` keeps the last"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -316,6 +401,17 @@ def fixed_k(fixed):
     return ignores_k
 
 
+def step_by_step(X_dev, y_dev, lambdas, k, test):
+    errors = kfold_select_lambda(X_dev, y_dev, lambdas, k)[1]
+    lam = lambdas[int(np.argmin(errors))]
+    w, b = ridge_fit(X_dev, y_dev, lam)
+    score = test(w, b)
+    return float(lam), score
+
+
+VALID["q3"] = [step_by_step]
+
+
 def test_does_the_reference_pass_q3():
     assert q3.check(select_and_test).status == "correct"
 
@@ -330,7 +426,7 @@ def test_do_cv_test_and_training_error_prefer_different_lambdas():
         assert len({on_test, on_train, by_cv}) == 3
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q3"] = [
     (choose_on_test, "answers only once"),
     (peek_at_test_arrays, "you used the test set"),
     (standardise_with_test, "you used the test set"),
@@ -339,7 +435,10 @@ def test_do_cv_test_and_training_error_prefer_different_lambdas():
     (returns_cv_error, "the CV error of the chosen lambda"),
     (no_refit, "refit on all of it"),
     (returns_dev_error, "the error on the development data"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q3"])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     result = q3.check(wrong)
     assert result.status == "incorrect", result
@@ -396,3 +495,13 @@ def test_is_the_sealed_set_a_frozen_gradeable_value():
         assert clone(np.zeros(2), 0.0) == pytest.approx(np.mean(test.sealed_y ** 2))
     with pytest.raises(AttributeError):
         test.sealed_y = None
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -8,6 +8,10 @@ import pytest
 
 from course.checks.nb06_language_models import bigram_nll, causal_attention, q1, q2
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: bigram_nll -------------------------------------------------------------
 
 def bigram_table(train, vocab_size, alpha, denominator_alpha=None):
@@ -60,6 +64,24 @@ def every_pair_score(train, test, vocab_size, alpha=1.0):
     return -np.log2(probs[test[:-1], test[1:]])
 
 
+def counts_in_a_loop(train, test, vocab_size, alpha=1.0):
+    counts = np.zeros((vocab_size, vocab_size))
+    for a, b in zip(train[:-1], train[1:]):
+        counts[a, b] += 1
+    bits = 0.0
+    for a, b in zip(test[:-1], test[1:]):
+        bits -= np.log2((counts[a, b] + alpha) / (counts[a].sum() + alpha * vocab_size))
+    return bits / (len(test) - 1)
+
+
+def natural_log_converted(train, test, vocab_size, alpha=1.0):
+    """Natural log divided by log 2: bits all the same."""
+    return natural_log(train, test, vocab_size, alpha) / np.log(2)
+
+
+VALID["q1"] = [counts_in_a_loop, natural_log_converted]
+
+
 def test_does_the_reference_pass_q1():
     assert q1.check(bigram_nll).status == "correct"
 
@@ -70,7 +92,7 @@ def test_does_the_worked_example_give_the_number_in_the_task():
     assert bigram_nll(train, test, 3, 1.0) == pytest.approx(by_hand) == pytest.approx(1.4406, abs=1e-4)
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (natural_log, "you used the natural log"),
     (no_smoothing, "returned inf: some pair in `test` never occurs in `train`"),
     (pairs_off_by_one, "should get probabilities 0.6, 0.333, 0.25"),
@@ -79,7 +101,10 @@ def test_does_the_worked_example_give_the_number_in_the_task():
     (normalised_by_column, "every row sums to 1"),
     (total_not_mean, "the total over all 3 test pairs"),
     (every_pair_score, "returned 3 values; expected one number"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -173,6 +198,26 @@ def returns_weights(q, k, v):
     return softmax_rows(masked_scores(q, k))
 
 
+def one_position_at_a_time(q, k, v):
+    """Each position attends over positions 0..t only, with a stable softmax of those scores."""
+    out = np.empty((len(q), v.shape[1]))
+    for t in range(len(q)):
+        scores = k[: t + 1] @ q[t] / np.sqrt(q.shape[1])
+        weights = np.exp(scores - scores.max())
+        out[t] = weights / weights.sum() @ v[: t + 1]
+    return out
+
+
+def large_negative_mask(q, k, v):
+    """-1e9 in place of -inf, with the softmax made stable by the row maximum."""
+    scores = q @ k.T / np.sqrt(q.shape[1])
+    scores = scores + np.triu(np.full(scores.shape, -1e9), k=1)
+    return softmax_rows(scores) @ v
+
+
+VALID["q2"] = [one_position_at_a_time, large_negative_mask]
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(causal_attention).status == "correct"
 
@@ -183,7 +228,7 @@ def test_does_the_reference_give_position_0_its_own_value():
     assert np.allclose(causal_attention(q, k, v)[0], v[0])
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (no_scale, "matches attention without the scale"),
     (scale_by_d, "not by d"),
     (mask_after_softmax_renormalised, "Mask before the softmax"),
@@ -193,7 +238,10 @@ def test_does_the_reference_give_position_0_its_own_value():
     (softmax_over_columns, "at position 0; expected v[0]"),
     (naive_exp, "`np.exp` overflows"),
     (returns_weights, "expected shape (5, 3)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -233,3 +281,13 @@ def test_does_masking_the_diagonal_too_get_its_own_reason_q2():
 def test_is_a_crash_in_learner_code_reported_q2():
     result = q2.check(lambda q, k, v: q @ v)
     assert result.status == "error" and "ValueError" in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -9,6 +9,10 @@ from scipy import ndimage, signal
 
 from course.checks.nb07_computer_vision import conv2d_valid, max_pool2x2, q1, q2
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 
 def endless(*args, **kwargs):
     while True:
@@ -106,12 +110,15 @@ def test_does_the_reference_pass_q1():
     assert q1.check(conv2d_valid).status == "correct"
 
 
-@pytest.mark.parametrize("right", [shift_and_add, scipy_correlate])
-def test_do_other_correct_ways_pass_q1(right):
-    assert q1.check(right).status == "correct"
+def sliding_windows(image, kernel):
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
+    return np.einsum("ijuv,uv->ij", windows, kernel)
 
 
-@pytest.mark.parametrize("wrong, words", [
+VALID["q1"] = [shift_and_add, scipy_correlate, sliding_windows]
+
+
+WRONG["q1"] = [
     (true_convolution, "computed a true convolution"),
     (scipy_convolve, "computed a true convolution"),
     (same_padding, "that is 'same' mode (padding)"),
@@ -124,7 +131,10 @@ def test_do_other_correct_ways_pass_q1(right):
     (flipped_top_to_bottom_only, "flipped the kernel in one direction"),
     (kernel_columns_rolled, "returned a wrong value at index (0, 0)"),
     (window_one_column_short, "should be 0.5 x (sum of the kernel) = 1.35 everywhere"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -217,11 +227,16 @@ def test_does_the_reference_pass_q2():
     assert q2.check(max_pool2x2).status == "correct"
 
 
-def test_does_the_vectorised_way_pass_q2():
-    assert q2.check(reshape_pool).status == "correct"
+def four_strided_slices(image):
+    h, w = image.shape[0] // 2 * 2, image.shape[1] // 2 * 2
+    image = image[:h, :w]
+    return np.maximum.reduce([image[0::2, 0::2], image[0::2, 1::2], image[1::2, 0::2], image[1::2, 1::2]])
 
 
-@pytest.mark.parametrize("wrong, words", [
+VALID["q2"] = [reshape_pool, four_strided_slices]
+
+
+WRONG["q2"] = [
     (stride_one, "(stride 1)"),
     (average_pool, "the average of each 2x2 block"),
     (min_pool, "the smallest value of each 2x2 block"),
@@ -230,7 +245,10 @@ def test_does_the_vectorised_way_pass_q2():
     (max_starts_at_zero, "returned 0 where every value of a block is negative"),
     (one_block_short, "expected (H // 2, W // 2) = (2, 2)"),
     (transposed_output, "the transpose of the expected result"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -255,3 +273,13 @@ def test_does_an_answer_that_edits_its_input_not_spoil_later_cases():
         return out
 
     assert q2.check(pools_then_zeroes_input).status == "correct"
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

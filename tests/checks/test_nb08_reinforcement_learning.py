@@ -8,6 +8,10 @@ import pytest
 
 from course.checks.nb08_reinforcement_learning import frozen_lake_model, q1, q2, q_update, value_iteration
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: q_update -----------------------------------------------------------------
 
 def updated(Q, s, a, target, alpha):
@@ -77,15 +81,23 @@ def test_does_the_worked_example_give_the_number_in_the_task():
     assert Q[0, 0] == 0.5   # the caller's table is left alone
 
 
-def test_does_an_in_place_update_that_returns_the_table_pass_q1():
-    def in_place(Q, s, a, r, s_next, done, alpha, gamma):
-        Q[s, a] += alpha * ((r if done else r + gamma * Q[s_next].max()) - Q[s, a])
-        return Q
-
-    assert q1.check(in_place).status == "correct"
+def in_place_returning_the_table(Q, s, a, r, s_next, done, alpha, gamma):
+    Q[s, a] += alpha * ((r if done else r + gamma * Q[s_next].max()) - Q[s, a])
+    return Q
 
 
-@pytest.mark.parametrize("wrong, words", [
+def weighted_average(Q, s, a, r, s_next, done, alpha, gamma):
+    """(1 - alpha) * old + alpha * target: the same update, written as a blend; (1 - done) switches off the future."""
+    new = np.array(Q, dtype=float)
+    target = r + gamma * (1 - done) * np.max(Q[s_next])
+    new[s, a] = (1 - alpha) * Q[s, a] + alpha * target
+    return new
+
+
+VALID["q1"] = [in_place_returning_the_table, weighted_average]
+
+
+WRONG["q1"] = [
     (bootstraps_terminal, "this step ended the episode (done=True), so nothing follows"),
     (uses_current_row, "your target uses Q[s], the row of the state you left"),
     (max_over_states, "your max runs over the wrong axis"),
@@ -97,7 +109,10 @@ def test_does_an_in_place_update_that_returns_the_table_pass_q1():
     (whole_row, "changed the whole row Q[0]"),
     (copy_updated_original_returned, "Did you update a copy and return the original?"),
     (only_the_new_value, "returned one number; return the whole new table"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -204,11 +219,21 @@ def test_does_the_reference_reproduce_the_lessons_frozen_lake_numbers():
     assert policy[[0, 4, 6, 10, 14]].tolist() == [0, 0, 0, 0, 1]   # left, left, left, left, down
 
 
-def test_do_in_place_sweeps_pass_q2_since_they_reach_the_same_values():
-    assert q2.check(in_place_sweeps).status == "correct"
+def with_einsum_and_a_sweep_limit(T, R, gamma, tol=1e-10):
+    V = np.zeros(len(R))
+    for _ in range(100_000):
+        Q = R + gamma * np.einsum("sat,t->sa", T, V)
+        V, previous = Q.max(axis=1), V
+        if np.max(np.abs(V - previous)) < tol:
+            break
+    return V, np.argmax(Q, axis=1)
 
 
-@pytest.mark.parametrize("wrong, words", [
+# in-place sweeps (Gauss-Seidel) reach the same values, in fewer sweeps
+VALID["q2"] = [in_place_sweeps, with_einsum_and_a_sweep_limit]
+
+
+WRONG["q2"] = [
     (fixed_hundred_sweeps, "You are close: keep sweeping until no value changes by tol = 1e-10"),
     (loose_tolerance, "You are close: keep sweeping"),
     (no_discount_vi, "returned the values for gamma = 1"),
@@ -216,7 +241,10 @@ def test_do_in_place_sweeps_pass_q2_since_they_reach_the_same_values():
     (contracted_over_the_wrong_axis, "That is far from a fixed point"),
     (myopic_policy, "You chose by the immediate reward R alone"),
     (worst_action, "in state 0 your policy takes action 1"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -255,3 +283,13 @@ def test_is_an_endless_loop_stopped_q2():
     finally:
         q2.time_limit = 10.0
     assert result.status == "error" and "still running" in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -10,6 +10,10 @@ from course.checks import Incorrect
 from course.checks.nb09_ai_safety_specification_gaming import GAMMAS, _check_shortest, my_reward, q1, q2
 from course.gridworld import EXIT, reward_table, rollout, solve_room, steps_to_exit
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: rollout --------------------------------------------------------------------
 
 def stops_before_the_repeat(successor, start, exit):
@@ -57,18 +61,42 @@ def one_step_past_the_exit(successor, start, exit):
     return path + [exit] if path[-1] == exit else path
 
 
+def checks_the_path_itself(successor, start, exit):
+    """`in` on the path list in place of a set of seen cells: slower, the same path."""
+    path = [start]
+    while path[-1] != exit:
+        cell = successor[path[-1]]
+        repeated = cell in path
+        path.append(cell)
+        if repeated:
+            break
+    return path
+
+
+def recursive(successor, start, exit, seen=()):
+    if start == exit or start in seen:
+        return [start]
+    return [start] + recursive(successor, successor[start], exit, seen + (start,))
+
+
+VALID["q1"] = [checks_the_path_itself, recursive]
+
+
 def test_does_the_reference_pass_q1():
     assert q1.check(rollout).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (stops_before_the_repeat, "one move before the loop closes: end the path with the repeated cell (0, 1)"),
     (fixed_horizon, "visits (0, 1) a second time at position 3, then goes on"),
     (capped_at_twenty_moves, "stops at (3, 3) after 20 moves, before reaching the exit or a cell"),
     (without_the_start, "returned a path that begins with (0, 1); it should begin with start = (0, 0)"),
     (without_the_exit, "stops at (0, 1), one move before the exit: end the path with the exit (0, 2)"),
     (one_step_past_the_exit, "goes on after reaching the exit (0, 2) (position 2 of the path)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -192,19 +220,20 @@ def test_does_the_reference_pass_q2():
     assert q2.check(my_reward).status == "correct"
 
 
-@pytest.mark.parametrize("sign", [1, -1])
-def test_does_shaping_pass_with_any_potential(sign):
-    """Ng, Harada and Russell: any potential keeps the optimal policy, even the true distance or its negative."""
-    true_moves = steps_to_exit()
-
+def shaped_by(potential):
+    """Potential-based shaping (Ng, Harada and Russell): any potential keeps the optimal policy."""
     def potential_shaped(state, action, next_state, gamma):
-        phi = {cell: -sign * moves for cell, moves in true_moves.items()}
-        return exit_bonus(next_state) + gamma * phi[next_state] - phi[state]
-
-    assert q2.check(potential_shaped).status == "correct"
+        return exit_bonus(next_state) + gamma * potential(next_state) - potential(state)
+    return potential_shaped
 
 
-@pytest.mark.parametrize("wrong, words", [
+TRUE_MOVES = steps_to_exit()
+# the true distance, its negative, and the straight-line distance as potentials
+VALID["q2"] = [shaped_by(lambda cell: -TRUE_MOVES[cell]), shaped_by(lambda cell: TRUE_MOVES[cell]),
+               shaped_by(lambda cell: -float(np.hypot(cell[0] - 5, cell[1] - 5)))]
+
+
+WRONG["q2"] = [
     # the lesson's failures: the dance next to the exit, hovering, and the trap behind the wall
     (progress_bonus, "moves from (4, 5): up 4.737, down 1, left 4.263, right 4.263. The best, up"),
     (near_exit_bonus, "agent gets stuck at (4, 5) after 0 steps and never exits"),
@@ -220,7 +249,10 @@ def test_does_shaping_pass_with_any_potential(sign):
     (sparse_true_reward, "pays all four moves from (0, 0) the same (0)"),
     (minus_one_per_move, "pays all four moves from (0, 0) the same (-1)"),
     (bonus_with_a_big_exit_reward, "pays all four moves from (5, 3) the same (0)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -297,3 +329,13 @@ def test_is_a_crash_in_learner_code_reported_q2():
 
 def test_are_the_lessons_discount_and_two_others_tested():
     assert GAMMAS[0] == 0.9 and min(GAMMAS) <= 0.5 and max(GAMMAS) >= 0.99
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

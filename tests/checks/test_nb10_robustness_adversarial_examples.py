@@ -17,6 +17,10 @@ from course.checks.nb10_robustness_adversarial_examples import (
     q2,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 
 def endless(*args, **kwargs):
     while True:
@@ -64,6 +68,27 @@ WRONG_GRADIENTS = {
     "summed over the batch": (
         gradient_with(last=lambda dz, prm, X: (dz @ prm["W1"].T).sum(axis=0)), "keep one row per example"),
 }
+
+
+WRONG["q1"] = list(WRONG_GRADIENTS.values())
+
+
+def one_example_at_a_time(params, X, y):
+    rows = []
+    for x, label in zip(X, y):
+        z = x @ params["W1"] + params["b1"]
+        p = mlp.softmax((np.maximum(z, 0) @ params["W2"] + params["b2"])[None, :])[0]
+        p[label] -= 1
+        rows.append(params["W1"] @ ((params["W2"] @ p) * (z > 0)))
+    return np.array(rows)
+
+
+def times_n_of_the_mean_gradient(params, X, y):
+    """course.mlp's gradient is of the batch mean: multiplied back by n it is each example's own."""
+    return len(y) * mean_loss_gradient(params, X, y)
+
+
+VALID["q1"] = [one_example_at_a_time, times_n_of_the_mean_gradient]
 
 
 def test_does_the_reference_pass_q1():
@@ -173,19 +198,27 @@ def test_does_each_realistic_mistake_fail_q2_with_its_reason(name):
     assert words in result.message, result.message
 
 
-def test_does_a_mean_loss_gradient_pass_q2_because_the_sign_ignores_scale():
-    """Dividing the gradient by n changes no sign, so FGSM is the same: q1 is where that mistake is caught."""
-    assert q2.check(fgsm_with(gradient=mean_loss_gradient)).status == "correct"
+def changes_x_in_place(params, X, y, eps):
+    """Its values are right, but the lesson's noise control then starts from the attacked X (26.4%, not 96.0%)."""
+    X += eps * np.sign(input_gradient(params, X, y))
+    return np.clip(X, 0.0, 1.0, out=X)
+
+
+WRONG["q2"] = [*WRONG_ATTACKS.values(), (changes_x_in_place, "changed its input `X` in place")]
 
 
 def test_does_an_fgsm_that_changes_x_in_place_fail_q2_naming_the_noise_control():
-    """Its values are right, but the lesson's noise control then starts from the attacked X (26.4%, not 96.0%)."""
-    def in_place(params, X, y, eps):
-        X += eps * np.sign(input_gradient(params, X, y))
-        return np.clip(X, 0.0, 1.0, out=X)
-    result = q2.check(in_place)
+    result = q2.check(changes_x_in_place)
     assert result.status == "incorrect", result
     assert "changed its input `X` in place" in result.message and "26.4%" in result.message
+
+
+def clipped_with_minimum_and_maximum(params, X, y, eps):
+    return np.minimum(np.maximum(X + eps * np.sign(input_gradient(params, X, y)), 0.0), 1.0)
+
+
+# Dividing the gradient by n changes no sign, so FGSM is the same: q1 is where that mistake is caught
+VALID["q2"] = [fgsm_with(gradient=mean_loss_gradient), clipped_with_minimum_and_maximum]
 
 
 def test_do_the_attack_cases_have_pixels_fgsm_must_clip_and_pixels_it_cannot():
@@ -216,3 +249,13 @@ def test_is_an_endless_loop_stopped_q2(monkeypatch):
     monkeypatch.setattr(q2, "time_limit", 0.3)
     result = q2.check(endless)
     assert result.status == "error" and "still running" in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -20,6 +20,10 @@ from course.checks.nb11_uncertainty_and_calibration import (
     temperature_cases,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 
 def endless(*args, **kwargs):
     while True:
@@ -99,6 +103,29 @@ def empty_bins_divide_by_zero(proba, y, n_bins=10):
     return total
 
 
+def right_closed_digitize(proba, y, n_bins=10):
+    """Bins (low, high] found with np.digitize(..., right=True), weighted by their share of predictions."""
+    confidence, right = proba.max(axis=1), proba.argmax(axis=1) == y
+    which = np.digitize(confidence, np.linspace(0, 1, n_bins + 1), right=True)   # 1..n_bins
+    total = 0.0
+    for m in np.unique(which):
+        inside = which == m
+        total += inside.sum() / len(y) * abs(right[inside].mean() - confidence[inside].mean())
+    return total
+
+
+def bin_index_by_ceil(proba, y, n_bins=10):
+    confidence, right = proba.max(axis=1), proba.argmax(axis=1) == y
+    edges = np.linspace(0, 1, n_bins + 1)
+    which = np.searchsorted(edges, confidence, side="left")   # the first edge >= confidence: (low, high]
+    gaps = [np.sum(which == m) * abs(right[which == m].mean() - confidence[which == m].mean())
+            for m in set(which.tolist())]
+    return float(sum(gaps) / len(y))
+
+
+VALID["q1"] = [right_closed_digitize, bin_index_by_ceil]
+
+
 def test_does_the_reference_pass_q1():
     assert q1.check(ece).status == "correct"
 
@@ -115,7 +142,7 @@ def test_do_the_cases_include_confidences_of_one_and_on_an_inner_edge():
     assert (confidences == 1.0).sum() >= 50 and (confidences == 0.5).sum() >= 50
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (unweighted_mean_over_bins, "the plain mean of the per-bin gaps"),
     (signed_gaps, "gaps keep their sign and partly cancel"),
     (true_class_probability, "probability of the true class as the confidence"),
@@ -125,7 +152,10 @@ def test_do_the_cases_include_confidences_of_one_and_on_an_inner_edge():
     (squared_gaps, "with squared gaps"),
     (gaps_per_bin, "Add the weighted gaps of the bins up into a single number"),
     (empty_bins_divide_by_zero, "skip bins with no predictions"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -211,6 +241,20 @@ def flips_the_sign(logits, y):
     return -fit_temperature(logits, y)
 
 
+def minimize_scalar_on_log_t(logits, y):
+    from scipy.optimize import minimize_scalar
+    best = minimize_scalar(lambda log_t: nll(logits, y, np.exp(log_t)), bounds=(np.log(0.01), np.log(100)),
+                           method="bounded", options={"xatol": 1e-6})
+    return float(np.exp(best.x))
+
+
+def fine_log_grid(logits, y):
+    return _grid(lambda T: nll(logits, y, T), np.geomspace(0.02, 50, 4001))
+
+
+VALID["q2"] = [minimize_scalar_on_log_t, fine_log_grid]
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(fit_temperature).status == "correct"
 
@@ -231,7 +275,7 @@ def test_does_the_fitted_temperature_never_raise_the_nll_or_change_a_prediction(
         assert np.array_equal(np.argmax(logits / T, axis=1), np.argmax(logits, axis=1))
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (multiplies_by_t, "Did you multiply the logits by T?"),
     (fitted_on_the_test_set, "never on the test set"),
     (scored_on_predicted_labels, "instead of the true labels y"),
@@ -242,7 +286,10 @@ def test_does_the_fitted_temperature_never_raise_the_nll_or_change_a_prediction(
     (never_searches, "returned T = 1 for all 3 data sets"),
     (returns_the_grid_index, "worse than no scaling at all"),
     (flips_the_sign, "A temperature must be positive"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -277,3 +324,13 @@ def test_is_an_endless_loop_stopped_q2():
 def test_are_the_real_validation_logits_lesson_04s_network_on_180_images():
     logits, y = _network_validation_logits()
     assert logits.shape == (180, 10) and (logits.argmax(axis=1) == y).mean() == pytest.approx(172 / 180)
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

@@ -22,6 +22,10 @@ from course.checks.nb12_rigorous_experiments import (
     seeds_needed,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 
 def quantiles(means, alpha):
     return np.quantile(means, [alpha / 2, 1 - alpha / 2])
@@ -131,13 +135,11 @@ def test_does_the_reference_pass_q1():
     assert "held the true difference in" in result.message
 
 
-@pytest.mark.parametrize("other", [looped_with_choice, same_indices_for_both_arms, indices_drawn_transposed])
-def test_does_a_correct_answer_with_another_draw_pattern_pass_q1(other):
-    """Other correct ways of resampling pairs draw other numbers than the reference: they must pass."""
-    assert q1.check(other).status == "correct"
+# other correct ways of resampling pairs draw other numbers than the reference: they must pass
+VALID["q1"] = [looped_with_choice, same_indices_for_both_arms, indices_drawn_transposed]
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (unpaired, "Resampling a and b independently gives about"),
     (alpha_in_each_tail, "put alpha / 2 in each tail"),
     (quantiles_of_the_differences, "it should halve"),
@@ -153,7 +155,10 @@ def test_does_a_correct_answer_with_another_draw_pattern_pass_q1(other):
     (last_seed_never_drawn, "Can every seed, the last one too"),
     (without_replacement, "width 0"),
     (interval_only, "returned 2 values; expected 3"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -272,8 +277,15 @@ def test_does_the_reference_pass_q2():
     assert q2.check(seeds_needed).status == "correct"
 
 
-def test_does_a_whole_float_from_numpy_ceil_pass_q2():
-    assert q2.check(numpy_ceil).status == "correct"
+def counts_up_until_the_power_is_reached(delta, sigma, power, alpha):
+    """The smallest n whose z-test power (ignoring the far tail) reaches `power`: the formula, by search."""
+    n = 1
+    while norm.cdf(delta * math.sqrt(n) / sigma - norm.ppf(1 - alpha / 2)) < power:
+        n += 1
+    return n
+
+
+VALID["q2"] = [numpy_ceil, counts_up_until_the_power_is_reached]
 
 
 def test_are_the_plans_far_from_whole_numbers_before_rounding():
@@ -296,7 +308,7 @@ def test_is_the_formula_within_a_seed_of_a_simulation(plan):
         assert simulated(n - 2) < power
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (not_rounded, "not a whole number"),
     (rounded_down, "the formula rounded down"),
     (rounded_to_nearest, "rounded to the nearest whole number"),
@@ -309,7 +321,10 @@ def test_is_the_formula_within_a_seed_of_a_simulation(plan):
     (delta_and_sigma_swapped, "delta and sigma are swapped"),
     (fixed_numbers, "it uses the fixed numbers 1.96 and 0.84"),
     (t_distribution_search, "this task asks for the normal approximation"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -332,3 +347,13 @@ def test_does_bad_input_get_a_message_q2(bad, words):
 def test_is_a_crash_in_learner_code_reported_q2():
     result = q2.check(lambda delta, sigma, power, alpha: math.ceil(sigma / (delta - delta)))
     assert result.status == "error" and "ZeroDivisionError" in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

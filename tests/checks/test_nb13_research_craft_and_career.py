@@ -22,6 +22,10 @@ from course.checks.nb13_research_craft_and_career import (
     seeds_for_precision,
 )
 
+# realistic wrong answers (with words their message must hold) and valid alternatives, per question;
+# test_wrong_answer_counts.py holds every question to at least five and one
+WRONG, VALID = {}, {}
+
 # --- q1: mean_ci -------------------------------------------------------------------
 
 def interval(quantile, spread):
@@ -81,11 +85,16 @@ def test_does_the_reference_pass_q1():
     assert q1.check(mean_ci).status == "correct"
 
 
-def test_does_an_equivalent_answer_with_the_statistics_module_pass_q1():
-    assert q1.check(with_statistics_module).status == "correct"
+def with_scipy_t_interval(scores):
+    x = np.asarray(scores, dtype=float)
+    low, high = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    return x.mean(), low, high
 
 
-@pytest.mark.parametrize("wrong, words", [
+VALID["q1"] = [with_statistics_module, with_scipy_t_interval]
+
+
+WRONG["q1"] = [
     (z_instead_of_t, "z = 1.96 in place of Student t (with 3 values, t(0.975, 2) = 4.303)"),
     (population_sd, "the population standard deviation (ddof=0)"),
     (sd_not_se, "the standard deviation where the standard error sd / sqrt(n) belongs"),
@@ -96,7 +105,10 @@ def test_does_an_equivalent_answer_with_the_statistics_module_pass_q1():
     (mean_and_half_width, "returned 2 values; expected 3"),
     (z_and_population_sd, "two slips together: z = 1.96"),
     (low_mean_high, "the right numbers in the order (low, mean, high)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
@@ -188,11 +200,35 @@ def touching_counts_as_clear(runs):
     return rows
 
 
+def never_bold(runs):
+    return [dict(row, bold=False) for row in results_table(runs)]
+
+
+def numpy_bools(runs):
+    return [dict(row, bold=np.bool_(row["bold"])) for row in results_table(runs)]
+
+
+def against_the_highest_other_high(runs):
+    """Bold the top mean if its low clears the highest `high` among the others: the same rule, said once."""
+    rows = []
+    for method, scores in runs.items():
+        mean, low, high = mean_ci(scores)
+        rows.append({"method": method, "mean": mean, "low": low, "high": high})
+    best = int(np.argmax([row["mean"] for row in rows]))
+    others = [row["high"] for i, row in enumerate(rows) if i != best]
+    for i, row in enumerate(rows):
+        row["bold"] = bool(i == best and (not others or row["low"] > max(others)))
+    return rows
+
+
+VALID["q2"] = [numpy_bools, against_the_highest_other_high]
+
+
 def test_does_the_reference_pass_q2():
     assert q2.check(results_table).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q2"] = [
     (highest_mean_bold, "made 'width 128' bold, but its interval (0.9661, 0.9739) overlaps the interval of 'width 64'"),
     (runner_up_only, "'C' is not the runner-up by mean: compare with every other method"),
     (z_table, "z = 1.96 in place of Student t"),
@@ -204,7 +240,11 @@ def test_does_the_reference_pass_q2():
     (interval_as_pair, "missing: high, low"),
     (dict_of_rows, "expected a list of dicts, one per method"),
     (touching_counts_as_clear, "touching is not clearing"),
-])
+    (never_bold, "should be bold"),
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"])
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
@@ -212,16 +252,8 @@ def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
 
 
 def test_is_a_clear_winner_left_plain_reported_q2():
-    def never_bold(runs):
-        return [dict(row, bold=False) for row in results_table(runs)]
     result = q2.check(never_bold)
     assert result.status == "incorrect" and "'new idea' plain" in result.message and "should be bold" in result.message
-
-
-def test_does_numpy_bool_count_as_true_or_false_q2():
-    def numpy_bools(runs):
-        return [dict(row, bold=np.bool_(row["bold"])) for row in results_table(runs)]
-    assert q2.check(numpy_bools).status == "correct"
 
 
 def test_is_a_nan_mean_reported_q2():
@@ -285,11 +317,31 @@ def starts_at_one(sd, half_width):
     return n
 
 
+def half_width_from_scipy(sd, half_width):
+    n = 2
+    while True:
+        low, high = stats.t.interval(0.95, n - 1, loc=0.0, scale=sd / math.sqrt(n))
+        if high <= half_width:
+            return n
+        n += 1
+
+
+def starts_from_the_z_answer(sd, half_width):
+    """Start at z's n (never above the answer) and go up until t agrees: fewer steps, the same n."""
+    n = max(2, math.ceil((1.96 * sd / half_width) ** 2))
+    while stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n) > half_width:
+        n += 1
+    return n
+
+
+VALID["q3"] = [half_width_from_scipy, starts_from_the_z_answer]
+
+
 def test_does_the_reference_pass_q3():
     assert q3.check(seeds_for_precision).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q3"] = [
     (z_formula, "returned 4, too few: with 4 seeds the half-width is t(0.975, 3) * 1.0 / sqrt(4) = 1.5912 > 1.0"),
     (z_formula_unrounded, "Seeds come in whole numbers: round up"),
     (last_too_wide, "returned 6, too few"),
@@ -297,7 +349,10 @@ def test_does_the_reference_pass_q3():
     (forgot_sqrt, "returned 4, too few"),
     (sqrt_n_minus_one, "returned 28, more than needed: 27 seeds already give 0.1978 <= 0.2"),
     (starts_at_one, "an interval needs at least 2 seeds (expected 7)"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q3"])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     result = q3.check(wrong)
     assert result.status == "incorrect", result
@@ -329,3 +384,13 @@ def test_is_an_endless_loop_stopped_with_a_message_q3():
 def test_do_the_lessons_numbers_need_the_seeds_the_text_says():
     assert seeds_for_precision(1.0, 1.0) == 7
     assert z_formula(1.0, 1.0) == 4
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result

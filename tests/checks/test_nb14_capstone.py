@@ -3,12 +3,14 @@
 The untouched stub and values passed instead of a function are checked for every
 question of every lesson in test_every_question.py.
 """
+import itertools
 import math
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from course import mlp
 from course.checks import nb14_capstone as capstone
 from course.checks.nb14_capstone import (
     TEMPLATE,
@@ -26,6 +28,10 @@ from course.checks.nb14_capstone import (
     y_train,
 )
 from course.stats import mean_ci
+
+# realistic wrong answers (with the words their message must hold) and valid alternatives, per question:
+# test_wrong_answer_counts.py holds every lesson to at least five and one
+WRONG, VALID = {}, {}
 
 
 def crashes(*args, **kwargs):
@@ -79,7 +85,7 @@ def test_does_the_reference_pass_q1():
     assert q1.check(preregistration).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q1"] = [
     (plan_with(analysis=None), "has no 'analysis'"),
     (plan_with(hypothesis=TEMPLATE["hypothesis"]), "is still the template"),
     (plan_with(metric="accuracy"), "at least 5 words"),
@@ -93,15 +99,27 @@ def test_does_the_reference_pass_q1():
     (plan_with(hypothesis="We will see whether shifted copies matter for the network."), "cannot fail"),
     (plan_with(hypothesis="Shifted training images are an interesting thing to try on digits."),
      "predicts no direction or size"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q1"])
 def test_does_each_realistic_mistake_fail_q1_with_its_reason(wrong, words):
     result = q1.check(wrong)
     assert result.status == "incorrect", result
     assert words in result.message
 
 
-def test_is_a_numpy_array_of_seeds_accepted_q1():
-    assert q1.check(plan_with(seeds=np.arange(10, 16))).status == "correct"
+def question_c_plan():
+    """Another question, in other words, with more seeds in a tuple."""
+    return {"hypothesis": "Relabelling 10% of the training images wrongly lowers test accuracy by more than 1 point, "
+                          "so the whole 95% interval of the per-seed difference lies below -1.",
+            "metric": "test accuracy in points on the 899 held-out digits, lesson 04's recipe unchanged",
+            "seeds": tuple(range(100, 108)),
+            "analysis": "a 95% Student-t CI of the paired differences (wrong labels minus clean) over the 8 seeds; "
+                        "the ablation removes the same 90 images instead"}
+
+
+VALID["q1"] = [plan_with(seeds=np.arange(10, 16)), question_c_plan]
 
 
 # --- q2: run_experiment ---------------------------------------------------------
@@ -149,17 +167,107 @@ def a_run_diverged(seeds):
 
 
 SHARED = np.random.default_rng(0)
+DOUBLED = np.concatenate([y_train, y_train])
+
+
+def experiment(shift_rng=lambda seed: np.random.default_rng(seed), train_seed=lambda seed, arm: seed, scale=100):
+    """Question A as a learner might write it: where the shifts' generator and each arm's seed come from vary."""
+    def run_experiment(seeds):
+        runs = {"baseline": [], "treatment": [], "ablation": []}
+        for seed in seeds:
+            shifted = shift_images(X_train, shift_rng(seed))
+            fits = {"baseline": (X_train, y_train), "treatment": (np.vstack([X_train, shifted]), DOUBLED),
+                    "ablation": (np.vstack([X_train, X_train]), DOUBLED)}
+            for arm, (X_fit, y_fit) in fits.items():
+                runs[arm].append(train_and_score(X_fit, y_fit, train_seed(seed, arm)) * scale / 100)
+        return runs
+    return run_experiment
 
 
 def shared_generator(seeds):
     """The reference with one generator for every seed's shifts: seed 1's shifts depend on seed 0 running first."""
     runs = {"baseline": [], "treatment": [], "ablation": []}
-    doubled = np.concatenate([y_train, y_train])
     for seed in seeds:
         shifted = shift_images(X_train, SHARED)
         runs["baseline"].append(train_and_score(X_train, y_train, seed))
-        runs["treatment"].append(train_and_score(np.vstack([X_train, shifted]), doubled, seed))
-        runs["ablation"].append(train_and_score(np.vstack([X_train, X_train]), doubled, seed))
+        runs["treatment"].append(train_and_score(np.vstack([X_train, shifted]), DOUBLED, seed))
+        runs["ablation"].append(train_and_score(np.vstack([X_train, X_train]), DOUBLED, seed))
+    return runs
+
+
+def shifted_once_before_the_loop(seeds):
+    """One fixed generator, made once from the notebook's SEED: the same shift draw at every seed."""
+    shifted = shift_images(X_train, np.random.default_rng(0))
+    runs = {"baseline": [], "treatment": [], "ablation": []}
+    for seed in seeds:
+        runs["baseline"].append(train_and_score(X_train, y_train, seed))
+        runs["treatment"].append(train_and_score(np.vstack([X_train, shifted]), DOUBLED, seed))
+        runs["ablation"].append(train_and_score(np.vstack([X_train, X_train]), DOUBLED, seed))
+    return runs
+
+
+# the same shift draw at every seed, from a generator made inside the loop with a fixed number
+fixed_generator_in_the_loop = experiment(shift_rng=lambda seed: np.random.default_rng(42))
+# "a new seed for every run": the shifts from a generator seeded by a running count, not by the seed
+RUNS = itertools.count()
+running_count_generator = experiment(shift_rng=lambda seed: np.random.default_rng(next(RUNS)))
+# "independent" arms: the treatment trains with a seed of its own
+treatment_seed_of_its_own = experiment(train_seed=lambda seed, arm: seed + 1000 if arm == "treatment" else seed)
+# every run a seed of its own: seed + 1000 for the treatment, seed + 2000 for the ablation
+a_seed_per_run = experiment(train_seed=lambda seed, arm: seed + 1000 * ("baseline", "treatment", "ablation").index(arm))
+# the baseline trains with the next seed
+baseline_off_by_one = experiment(train_seed=lambda seed, arm: seed + 1 if arm == "baseline" else seed)
+# the baseline scored on the training images (train_and_score's own test set left out)
+
+
+def baseline_on_the_training_set(seeds):
+    runs = run_experiment(seeds)
+    runs["baseline"] = [100 * mlp.accuracy(mlp.train(X_train, y_train, hidden=64, epochs=10, seed=seed), X_train,
+                                           y_train) for seed in seeds]
+    return runs
+
+
+# mlp.accuracy's fraction in place of train_and_score's points
+fractions_not_points = experiment(scale=1)
+
+
+for _name in ("fixed_generator_in_the_loop", "running_count_generator", "treatment_seed_of_its_own", "a_seed_per_run",
+              "baseline_off_by_one", "fractions_not_points"):
+    globals()[_name].__name__ = _name   # so test ids and messages name the mistake
+
+
+def position_for_seed(seeds):
+    """The position in the list trains the networks, not the seed: seed 2 alone trains as seed 0."""
+    return experiment()(list(range(len(seeds))))
+
+
+def one_generator_for_both(seeds):
+    """A valid alternative: one generator per seed, made inside the loop, drawn from by the shifts."""
+    runs = {"baseline": [], "treatment": [], "ablation": []}
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        fits = [(X_train, y_train), (np.vstack([X_train, shift_images(X_train, rng)]), DOUBLED),
+                (np.vstack([X_train, X_train]), DOUBLED)]
+        for arm, (X_fit, y_fit) in zip(runs, fits):
+            params = mlp.train(X_fit, y_fit, hidden=64, epochs=10, seed=seed)
+            runs[arm].append(100 * mlp.accuracy(params, capstone.X_test, capstone.y_test))
+    return runs
+
+
+# a valid variant of the treatment: the shifts drawn from their own seed-derived generator
+shifts_from_seed_plus_100 = experiment(shift_rng=lambda seed: np.random.default_rng(seed + 100))
+shifts_from_seed_plus_100.__name__ = "shifts_from_seed_plus_100"
+
+
+def question_b(seeds):
+    """Question B: two 32-unit networks averaged against one 32-unit network, and one 64-unit network."""
+    runs = {"baseline": [], "treatment": [], "ablation": []}
+    for seed in seeds:
+        pair = [mlp.train(X_train, y_train, hidden=32, epochs=10, seed=s) for s in (seed, seed + 1000)]
+        proba = sum(mlp.predict_proba(params, capstone.X_test) for params in pair) / 2
+        runs["baseline"].append(train_and_score(X_train, y_train, seed, hidden=32))
+        runs["treatment"].append(100 * float(np.mean(proba.argmax(axis=1) == capstone.y_test)))
+        runs["ablation"].append(train_and_score(X_train, y_train, seed, hidden=64))
     return runs
 
 
@@ -179,11 +287,13 @@ def test_does_the_reference_reproduce_the_solutions_first_seed():
     assert [round(runs[arm][0], 2) for arm in ("baseline", "treatment", "ablation")] == [95.22, 96.55, 97.55]
 
 
-def test_does_a_fake_with_the_right_shape_pass_q2():
-    assert q2.check(fake_reference).status == "correct"
+def test_is_a_fake_with_a_made_up_baseline_told_the_baseline_is_the_recipe_q2():
+    result = q2.check(fake_reference)
+    assert result.status == "incorrect" and "The baseline is the recipe unchanged" in result.message, result
 
 
-@pytest.mark.parametrize("wrong, words", [
+VALID["q2"] = [one_generator_for_both, shifts_from_seed_plus_100, question_b]
+WRONG["q2"] = [
     (missing_ablation, "has no 'ablation' arm"),
     (arm_renamed, "has no 'treatment' arm"),
     (means_not_lists, "expected a list of 3 scores, one per seed"),
@@ -192,12 +302,25 @@ def test_does_a_fake_with_the_right_shape_pass_q2():
     (change_not_applied, "gives the treatment exactly the baseline's scores"),
     (a_run_diverged, "contains NaN or inf"),
     (shared_generator, "depends on which seeds ran before it"),
+    (running_count_generator, "depends on which seeds ran before it"),
+    (position_for_seed, "depends on which seeds ran before it, or in which order"),
     (baseline_seed_never_passed, "identical scores in the baseline"),
-])
+    (shifted_once_before_the_loop, "the same draw at every seed (its treatment scores are those of "
+                                   "`shift_images(X_train, np.random.default_rng(0))`"),
+    (fixed_generator_in_the_loop, "np.random.default_rng(42))` at seeds [0, 1, 2]"),
+    (treatment_seed_of_its_own, "trains the treatment of seed 1 with seed 1001"),
+    (a_seed_per_run, "trains the ablation of seed 1 with seed 2001"),
+    (baseline_off_by_one, "trains the baseline of seed 1 with seed 2 (seed + 1)"),
+    (baseline_on_the_training_set, "The baseline is the recipe unchanged, and it trains with the same seed"),
+    (fractions_not_points, "Record accuracy in points"),
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q2"], ids=lambda v: getattr(v, "__name__", "words"))
 def test_does_each_realistic_mistake_fail_q2_with_its_reason(wrong, words):
     result = q2.check(wrong)
     assert result.status == "incorrect", result
-    assert words in result.message
+    assert words in result.message, result.message
 
 
 def test_are_the_shifted_images_moved_by_exactly_one_pixel():
@@ -281,11 +404,33 @@ def sorted_by_mean(runs):
     return sorted(results_table(runs), key=lambda row: -row["mean"])
 
 
+def with_scipy_t_interval(runs):
+    """scipy's t.interval on each arm and on each paired difference; the baseline's own difference is 0."""
+    base = np.array(runs["baseline"], dtype=float)
+    rows = []
+    for arm in runs:
+        scores = np.array(runs[arm], dtype=float)
+        row = {"arm": arm, "mean": scores.mean()}
+        row["low"], row["high"] = stats.t.interval(0.95, len(scores) - 1, loc=scores.mean(), scale=stats.sem(scores))
+        diff = scores - base
+        if arm == "baseline":
+            row.update(diff=0.0, diff_low=0.0, diff_high=0.0)
+        else:
+            row["diff"] = diff.mean()
+            row["diff_low"], row["diff_high"] = stats.t.interval(0.95, len(diff) - 1, loc=diff.mean(),
+                                                                 scale=stats.sem(diff))
+        rows.append(row)
+    return rows
+
+
+VALID["q3"] = [with_scipy_t_interval]
+
+
 def test_does_the_reference_pass_q3():
     assert q3.check(results_table).status == "correct"
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q3"] = [
     (z_interval, "z = 1.96 in place of Student t (with 5 seeds, t(0.975, 4) = 2.776)"),
     (population_sd, "the population standard deviation (ddof=0)"),
     (ninety_percent, "a 90% interval"),
@@ -297,7 +442,10 @@ def test_does_the_reference_pass_q3():
     (no_baseline_row, "returned 2 rows for 3 arms"),
     (baseline_difference_none, "The baseline compared with itself gives 0.0, 0.0, 0.0."),
     (sorted_by_mean, "in the order of `runs`"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q3"])
 def test_does_each_realistic_mistake_fail_q3_with_its_reason(wrong, words):
     result = q3.check(wrong)
     assert result.status == "incorrect", result
@@ -395,12 +543,10 @@ def test_does_the_reference_pass_q4():
     assert q4.check(abstract).status == "correct"
 
 
-@pytest.mark.parametrize("fine", [with_abbreviations, one_decimal])
-def test_are_abbreviations_and_one_decimal_accepted_q4(fine):
-    assert q4.check(fine).status == "correct"
+VALID["q4"] = [with_abbreviations, one_decimal]
 
 
-@pytest.mark.parametrize("wrong, words", [
+WRONG["q4"] = [
     (one_sentence, "has 1 sentence(s)"),
     (always_raised, "let the table decide the verb"),
     (four_sentences, "has 4 sentence(s)"),
@@ -410,7 +556,10 @@ def test_are_abbreviations_and_one_decimal_accepted_q4(fine):
     (as_a_list, "returned 3 separate strings; join them into one"),
     (too_long, "keep it within 150"),
     (a_sentence_too_short, "under 5 words"),
-])
+]
+
+
+@pytest.mark.parametrize("wrong, words", WRONG["q4"])
 def test_does_each_realistic_mistake_fail_q4_with_its_reason(wrong, words):
     result = q4.check(wrong)
     assert result.status == "incorrect", result
@@ -438,3 +587,13 @@ def test_does_a_table_that_changes_its_argument_get_checked_against_the_original
     """Would a results_table that pops the baseline out of `runs` confuse the check? It gets a copy."""
     result = q3.check(pops_the_baseline)
     assert result.status == "incorrect" and "in the order of `runs`" in result.message
+
+
+QUESTIONS = {"q1": q1, "q2": q2, "q3": q3, "q4": q4}
+
+
+@pytest.mark.parametrize("name, valid", [(name, fn) for name, fns in VALID.items() for fn in fns],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_does_each_valid_alternative_pass(name, valid):
+    result = QUESTIONS[name].check(valid)
+    assert result.status == "correct", result
