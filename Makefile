@@ -15,10 +15,12 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NBVAL := --nbval-current-env -p no:cacheprovider -q
 PARALLEL := -n auto --dist loadfile
 
-.PHONY: help lab test test-browser test-portable bench exercises execute lock clean
+.PHONY: help lab frameworks site test test-browser test-portable bench exercises execute lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv the first time)"
+	@echo "make frameworks install PyTorch and JAX (CPU builds) for lesson 15"
+	@echo "make site       build the course as a static website in build/site (no kernel needed to read it)"
 	@echo "make test       unit tests, every notebook under nbval, exercises in sync"
 	@echo "make bench      time every notebook and the test suite"
 	@echo "make test-browser  only the browser tests: every notebook clicked through in JupyterLab"
@@ -43,8 +45,18 @@ $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/course lab --setup-only
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP_INSTALL) -e '.[test]'
+# Lesson 15's PyTorch and JAX, the `frameworks` extra, at the lock's versions. PyPI's torch
+# for Linux is a CUDA build of several GB: course/frameworks.py installs the CPU build of the
+# locked version first (from a wheel pip's find-links offers, else PyTorch's CPU index) and
+# never falls back to PyPI's. Learners: `make frameworks`; a GPU: see the README.
+$(VENV)/.installed-frameworks: $(VENV)/.installed
+	$(BIN)/python -m course.frameworks --lock $(LOCK)
+	touch $@
+
+frameworks: $(VENV)/.installed-frameworks
+
+$(VENV)/.installed-test: $(VENV)/.installed-frameworks
+	$(PIP_INSTALL) -e '.[test,site,frameworks]'
 	touch $@
 
 # A new lock: the newest releases pyproject.toml allows, resolved in a throw-away venv.
@@ -54,6 +66,7 @@ lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(LOCK_VENV)/bin/python -m course.frameworks --newest --extras test,site,frameworks
 	$(LOCK_VENV)/bin/python -m course.instructor.lock $(LOCK)
 	rm -rf $(LOCK_VENV)
 
@@ -89,6 +102,11 @@ test-browser: $(VENV)/.installed-test
 # threads (a few minutes). Run it after `make lock` or a change to a lesson's numerics.
 test-portable: $(VENV)/.installed-test
 	$(BIN)/python -m course.instructor.portable
+
+# The whole course as a static website in build/site, from the committed notebooks (nothing is
+# re-executed): Sphinx with myst-nb, offline, self-checks answerable without a kernel.
+site: $(VENV)/.installed-test
+	$(BIN)/course site
 
 bench: $(VENV)/.installed-test
 	$(BIN)/course bench

@@ -74,12 +74,20 @@ def reference_shapes(question) -> set[str]:
 
 
 def solution_shapes(path: Path) -> frozenset:
-    """Return the normalised code of every function in a solution notebook (none if it cannot be read)."""
+    """Return the normalised code of every function in the answer cells (tagged `solution`) of a
+    solution notebook; none if it cannot be read.
+
+    Only answer cells count: a helper the course writes into the exercise itself (lesson 15's
+    `run_epoch`, which builds a model and calls the learner's `train_epoch`) is in every
+    student's notebook and is no sign of copying.
+    """
     try:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError):
         return frozenset()
-    return frozenset(shape(f) for tree in code_trees(nb) for f in functions(tree).values())
+    answers = nbformat.from_dict({**nb, "cells": [cell for cell in nb.cells
+                                                  if "solution" in cell.get("metadata", {}).get("tags", [])]})
+    return frozenset(shape(f) for tree in code_trees(answers) for f in functions(tree).values())
 
 
 def written_copy(nb, names: list[str], references: set[str]) -> bool:

@@ -5,7 +5,9 @@ this file's source, not an import) decodes them, calls the learner's function an
 what came back. Nothing from the kernel is ever unpickled or evaluated: `decode` builds
 only None, bool, int, float, str, lists, tuples, dicts, numpy arrays and scalars of plain
 dtypes, and `Foreign` stand-ins for anything else (a generator object, a set), which carry
-a repr. Two more kinds travel only towards the kernel, because rebuilding them means
+a repr. PyTorch tensors and JAX arrays travel as the numpy arrays they hold (detached from
+autograd, copied to the CPU), so a learner may return them as they are; this module never
+imports either library. Two more kinds travel only towards the kernel, because rebuilding them means
 importing a module or choosing a class: numpy random Generators and frozen dataclasses
 from course.checks modules (`decode_request`). A reply that names one is refused.
 """
@@ -42,6 +44,23 @@ def _array(value, tag: str) -> dict:
             "b64": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
+def _framework_array(value):
+    """Return a PyTorch tensor or a JAX array as a numpy array, None for anything else (neither is imported)."""
+    module = type(value).__module__ or ""
+    try:
+        if module.startswith("torch") and hasattr(value, "detach"):
+            tensor = value.detach().cpu()
+            if str(tensor.dtype) == "torch.bfloat16":  # numpy has no bfloat16
+                tensor = tensor.double()
+            return tensor.resolve_conj().resolve_neg().numpy()
+        if module.startswith(("jax", "jaxlib")) and hasattr(value, "__array__"):
+            data = np.asarray(value)
+            return data.astype(np.float64) if data.dtype.kind == "V" else data  # bfloat16 (ml_dtypes)
+    except Exception as exc:  # a tensor on a device with no data (meta), say
+        raise TypeError(f"a {type(value).__name__} that cannot be read as numbers ({type(exc).__name__})") from None
+    return None
+
+
 def encode(value):
     """Return a value the grader sends (an argument) as JSON-ready data; anything else raises TypeError."""
     return _encode(value, False, 0)
@@ -61,6 +80,9 @@ def _encode(value, reply: bool, depth: int):
         return {"t": "foreign", "type": value.type_name, "repr": value.text}
     inner = (lambda item: _encode(item, reply, depth + 1))
     try:
+        converted = _framework_array(value)
+        if converted is not None:  # a 0-d tensor (a loss) as a numpy scalar: ascontiguousarray would make it 1-d
+            return _array(converted[()], "scalar") if converted.ndim == 0 else _array(converted, "ndarray")
         if isinstance(value, (np.ndarray, np.generic)):
             return _array(value, "ndarray" if isinstance(value, np.ndarray) else "scalar")
         if isinstance(value, (int, float)):  # subclasses, e.g. an IntEnum

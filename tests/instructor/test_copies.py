@@ -57,3 +57,12 @@ def test_is_a_pasted_solution_notebook_answer_recognised(path):
     answers = [c.source for c in nb.cells if "solution" in c.metadata.get("tags", [])]
     name = ast.parse(answers[0]).body[0].name
     assert written_copy(notebook(answers[0].replace(name, "renamed")), ["renamed"], solution_shapes(path))
+
+
+def test_is_a_helper_the_course_writes_into_the_exercise_not_taken_for_a_copied_answer():
+    path = ROOT / "solutions" / "15-frameworks-pytorch-and-jax.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    helpers = [c.source for c in nb.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])
+               and "def run_epoch" in c.source]
+    assert helpers, "lesson 15's exercise defines run_epoch outside its answer cells"
+    assert not written_copy(notebook(helpers[0]), ["run_epoch"], solution_shapes(path))

@@ -188,3 +188,42 @@ def test_is_an_oversized_reply_replaced_by_its_size(namespace, monkeypatch):
     monkeypatch.setattr(wire, "MAX_REPLY", 100)
     namespace["answer"] = lambda x: "x" * 1000
     assert call("answer", 1) == {"kind": "too_big", "size": pytest.approx(1030, abs=30)}
+
+
+# --- PyTorch tensors and JAX arrays (lesson 15) cross as the numpy arrays they hold ---------
+
+def test_does_a_torch_tensor_come_back_as_its_numbers_even_with_a_gradient_attached():
+    torch = pytest.importorskip("torch")
+    weights = torch.tensor([[1.5, -2.0], [0.25, 3.0]], dtype=torch.float64, requires_grad=True)
+    got = reply_roundtrip({"out": weights * 2, "loss": (weights ** 2).sum(), "ints": torch.arange(3)})
+    assert isinstance(got["out"], np.ndarray) and got["out"].dtype == np.float64
+    np.testing.assert_array_equal(got["out"], [[3.0, -4.0], [0.5, 6.0]])
+    assert isinstance(got["loss"], np.float64) and got["loss"] == 15.3125
+    np.testing.assert_array_equal(got["ints"], [0, 1, 2])
+
+
+def test_do_float32_and_bfloat16_tensors_keep_their_values():
+    torch = pytest.importorskip("torch")
+    assert reply_roundtrip(torch.tensor([0.5], dtype=torch.float32)).dtype == np.float32
+    np.testing.assert_array_equal(reply_roundtrip(torch.tensor([0.5, 2.0], dtype=torch.bfloat16)), [0.5, 2.0])
+
+
+def test_does_a_tensor_without_data_become_a_foreign_stand_in_not_a_crash():
+    torch = pytest.importorskip("torch")
+    got = reply_roundtrip(torch.empty(3, device="meta"))
+    assert isinstance(got, wire.Foreign) and got.type_name == "Tensor"
+
+
+def test_does_a_jax_array_come_back_as_a_numpy_array():
+    jax = pytest.importorskip("jax")
+    grads = {"W": jax.numpy.ones((2, 3)) * 0.5, "b": jax.numpy.arange(3)}
+    got = reply_roundtrip(grads)
+    assert all(isinstance(value, np.ndarray) for value in got.values())
+    np.testing.assert_array_equal(got["W"], np.full((2, 3), 0.5))
+    np.testing.assert_array_equal(got["b"], [0, 1, 2])
+
+
+def test_does_a_tensor_argument_reach_the_kernel_as_a_numpy_array():
+    torch = pytest.importorskip("torch")
+    got = roundtrip([torch.tensor([1.0, 2.0], dtype=torch.float64)])
+    assert isinstance(got[0], np.ndarray) and got[0].tolist() == [1.0, 2.0]
