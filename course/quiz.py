@@ -7,6 +7,7 @@ Feedback goes into the widget's own state, and every answer is recorded in progr
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html import escape
@@ -69,7 +70,7 @@ class _SelfCheck:
 
     def __init__(self, spec: dict, notebook: str):
         self.spec, self.notebook, self.id = spec, notebook, spec["id"]
-        self.feedback = widgets.HTML(value="")
+        self.feedback = widgets.HTML(value=live(""))
         self.button = widgets.Button(description="Check", button_style="primary")
         self.button.on_click(lambda _button: self.submit(self.value()))
         self.reveal = widgets.Button(description="Show answer")
@@ -84,13 +85,13 @@ class _SelfCheck:
     def submit(self, answer) -> Feedback:
         """Judge `answer`, show the verdict in the widget, record it, and return it."""
         verdict = self.evaluate(answer)
-        self.feedback.value = verdict.html()
+        self.feedback.value = live(verdict.html())
         if verdict.status in (CORRECT, INCORRECT):
             progress.record(self.notebook, "quiz", self.id, verdict.status)
         return verdict
 
     def show_answer(self) -> None:
-        self.feedback.value = f'<div class="course-answer">{markup(self.answer_text())}</div>'
+        self.feedback.value = live(f'<div class="course-answer">{markup(self.answer_text())}</div>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_()
@@ -113,17 +114,31 @@ class _SelfCheck:
                 f"with {what}. Either way the answer is judged, explained and saved in your progress.")
 
     def html(self) -> str:
+        """The fallback where no widget shows (GitHub, nbviewer, an HTML export, the course's website).
+
+        It reads on its own: the prompt, the choices by letter, the answer folded away, and how
+        to answer from code. Its `data-course-quiz` attribute carries what the website's script
+        (site/_static/selfcheck.js) needs to make it a working question without a kernel; plain
+        data, so the markup stays inert wherever no such script runs.
+        """
         # Letters written out: notebook sanitizers drop <ol type="A">, and the answer refers to letters.
         code, rest = self.how_to_answer()
         listing = "".join(f"<div><b>{LETTERS[i]}.</b> {markup(c['text'])}</div>"
                           for i, c in enumerate(self.spec.get("choices", [])))
+        data = escape(json.dumps(self.site_data(), ensure_ascii=False, sort_keys=True), quote=True)
         return (
-            f'<div class="course-quiz"><p><b>Self-check</b> <i>({KINDS[self.spec["kind"]]})</i></p>'
-            f"<p>{markup(self.spec['prompt'])}</p>{listing}"
+            f'<div class="course-quiz" data-course-quiz="{data}"><p><b>Self-check</b> '
+            f'<i>({KINDS[self.spec["kind"]]})</i></p>'
+            f'<p>{markup(self.spec["prompt"])}</p><div class="course-quiz-choices">{listing}</div>'
             f"<details><summary>Show the answer</summary><p>{markup(self.answer_text())}</p></details>"
-            f"<p><i>To answer, run this cell in JupyterLab, or type <code>{escape(code, quote=False)}</code> in a code cell, "
-            f"{escape(rest)}</i></p></div>"
+            f'<p class="course-quiz-how"><i>To answer, run this cell in JupyterLab, or type '
+            f"<code>{escape(code, quote=False)}</code> in a code cell, {escape(rest)}</i></p></div>"
         )
+
+
+def live(html: str) -> str:
+    """Wrap feedback in an ARIA live region, so a screen reader reads the verdict when it appears."""
+    return f'<div class="course-live" role="status" aria-live="polite" aria-atomic="true">{html}</div>'
 
 
 # ipywidgets gives every radio option one line's height, so a long choice wraps over the
@@ -215,6 +230,13 @@ class _Choices(_SelfCheck):
         verdict = "right" if c["correct"] else "not right"
         return f"{LETTERS[i]} is {verdict}: {c['explain'].strip()}"
 
+    def site_data(self) -> dict:
+        """The question as the website's script judges it: the shown choices, which are right, and why."""
+        return {"id": self.id, "kind": self.spec["kind"],
+                "choices": [{"label": f"{LETTERS[i]}. {c['text'].replace('`', '')}", "html": markup(c["text"]),
+                             "correct": c["correct"], "explain": markup(c["explain"].strip())}
+                            for i, c in enumerate(self.spec["choices"])]}
+
     def answer_text(self) -> str:
         right = [LETTERS[i] for i, c in enumerate(self.spec["choices"]) if c["correct"]]
         notes = [self._note(i) for i in range(len(self.spec["choices"]))]
@@ -225,7 +247,11 @@ class _Numeric(_SelfCheck):
     """A number typed in, right within a tolerance; known wrong numbers get their own explanation."""
 
     def _inputs(self):
-        self.entry = widgets.Text(placeholder="a number: 0.25, 25% or 1/4")
+        # The description is the text box's label: its accessible name. The value reaches the kernel
+        # once, when the box loses focus: typed keystroke by keystroke, the last ones could still be
+        # queued behind ipywidgets' throttle when Check's click arrives (Tab, Enter: "0" of "0.729").
+        self.entry = widgets.Text(placeholder="a number: 0.25, 25% or 1/4", description="Your answer:",
+                                  style={"description_width": "initial"}, continuous_update=False)
         return [self.entry]
 
     def value(self) -> str:
@@ -246,6 +272,14 @@ class _Numeric(_SelfCheck):
                 return Feedback(INCORRECT, mistake["explain"].strip() + "\nTry again.")
         direction = "too high" if value > spec["answer"] else "too low"
         return Feedback(INCORRECT, f"{value:g} is {direction}. Try again.")
+
+    def site_data(self) -> dict:
+        """The question as the website's script judges it: the same answer, tolerances and explanations."""
+        spec = self.spec
+        return {"id": self.id, "kind": "numeric", "answer": spec["answer"], "tolerance": spec["tolerance"],
+                "explain": markup(spec["explain"].strip()),
+                "mistakes": [{"value": m["value"], "tolerance": m.get("tolerance", spec["tolerance"]),
+                              "explain": markup(m["explain"].strip())} for m in spec.get("mistakes", [])]}
 
     def answer_text(self) -> str:
         return f"Answer: {self.spec['answer']:g} (within {self.spec['tolerance']:g}). {self.spec['explain'].strip()}"

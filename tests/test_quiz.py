@@ -241,3 +241,56 @@ def test_does_a_mistake_with_its_own_tolerance_not_swallow_a_nearby_number():
                          {"value": 31.36, "tolerance": 0.05, "explain": "Round up to a whole number of seeds."}]}
     q = Bank("99-test", {"seeds": spec}).ask("seeds")
     assert "Round up" in q.submit("31.36").message and "rounded down" in q.submit("31").message
+
+
+# --- where no widget shows: the fallback carries the question for the course's website ----------
+
+def site_data_of(html: str) -> dict:
+    import html as html_module
+    import re
+
+    found = re.search(r'data-course-quiz="([^"]*)"', html)
+    assert found, "the fallback carries no data-course-quiz attribute"
+    return json.loads(html_module.unescape(found.group(1)))
+
+
+def test_does_the_fallback_carry_the_shown_choices_their_verdicts_and_explanations(bank):
+    q = bank.ask("pick-one")
+    data = site_data_of(q._repr_mimebundle_()["text/html"])
+    assert data == {"id": "pick-one", "kind": "single", "choices": [
+        {"label": f"{'ABC'[i]}. {c['text']}", "html": c["text"], "correct": c["correct"], "explain": c["explain"]}
+        for i, c in enumerate(q.spec["choices"])]}
+    assert [c["label"] for c in data["choices"]] == [label for label, _ in q.radio.options]
+
+
+def test_does_the_fallback_carry_a_numbers_answer_tolerances_and_mistakes(bank):
+    data = site_data_of(bank.ask("a-number").html())
+    assert data == {"id": "a-number", "kind": "numeric", "answer": 0.17, "tolerance": 0.01, "explain": "Bayes gives 0.17.",
+                    "mistakes": [{"value": 0.99, "tolerance": 0.01, "explain": "That is the sensitivity."}]}
+
+
+def test_is_the_fallbacks_data_escaped_and_its_text_readable_without_a_script():
+    tricky = {"id": "tricky", "kind": "single", "prompt": "Is `a < b`?", "choices": [
+        {"text": 'say "yes" & <go>', "correct": True, "explain": "it's `1 < 2`"},
+        {"text": "no", "correct": False, "explain": "</script><b>not</b>"}]}
+    html = Bank("99-test", {"tricky": tricky}).ask("tricky").html()
+    assert "<go>" not in html and "</script><b>" not in html
+    data = site_data_of(html)
+    assert {c["explain"] for c in data["choices"]} == {"it's <code>1 &lt; 2</code>", "&lt;/script&gt;&lt;b&gt;not&lt;/b&gt;"}
+    # the choices stay in the page as text, for GitHub, nbconvert and readers without scripts
+    assert '<div class="course-quiz-choices"><div><b>A.</b>' in html and "<details>" in html
+
+
+def test_is_the_feedback_an_aria_live_region(bank):
+    """A screen reader reads the verdict when it appears: the feedback sits in role=status, aria-live=polite."""
+    q = bank.ask("pick-one")
+    assert 'role="status"' in q.feedback.value and 'aria-live="polite"' in q.feedback.value
+    for shown in (click(q, 0), click(q, 1)):
+        assert shown.startswith('<div class="course-live" role="status" aria-live="polite"')
+    q.reveal.click()
+    assert 'role="status"' in q.feedback.value and "Answer: B." in q.feedback.value
+
+
+def test_is_the_number_box_labelled_and_sent_once_when_it_loses_focus(bank):
+    q = bank.ask("a-number")
+    assert q.entry.description == "Your answer:" and q.entry.continuous_update is False

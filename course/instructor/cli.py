@@ -1,5 +1,5 @@
 """The `course` command: `course lab`, `course exercises [--check]`, `course execute PATHS`, `course bench`,
-`course grade`."""
+`course grade`, `course site`."""
 from __future__ import annotations
 
 import argparse
@@ -202,6 +202,25 @@ def add_links(sub) -> None:
     link.set_defaults(run=cmd_links)
 
 
+def cmd_site(args) -> int:
+    from course.instructor.site import main as build_site
+
+    return build_site(args.root, args.out if args.out is not None else args.root / "build" / "site")
+
+
+def add_site(sub) -> None:
+    """Add `course site [--root DIR] [--out DIR]`."""
+    site = sub.add_parser("site", help="build the course's static website into build/site/",
+                          description="Build a static website of the course (every lesson, exercise and doc, "
+                          "with working self-checks and search) from the committed, executed notebooks, "
+                          "without running them. It works offline: open build/site/index.html, or publish "
+                          "the folder on any static host.")
+    site.error = _one_line_error("site")
+    site.add_argument("--root", type=Path, default=_default_root(), help="the course folder")
+    site.add_argument("--out", type=Path, metavar="DIR", help="where to build (default ROOT/build/site; replaced)")
+    site.set_defaults(run=cmd_site)
+
+
 def add_lab(sub) -> None:
     """Add `course lab [--root DIR] [--setup-only] [JUPYTERLAB OPTIONS...]`; main() passes unknown options on."""
     lab = sub.add_parser("lab", allow_abbrev=False,
@@ -239,6 +258,7 @@ def parser() -> argparse.ArgumentParser:
     add_gradebook(sub)
     add_collect(sub)
     add_links(sub)
+    add_site(sub)
     return p
 
 

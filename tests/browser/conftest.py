@@ -14,6 +14,7 @@ import pytest
 
 from course.data import ROOT
 from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, copy_course, require_browser, start_lab, stop
+from tests.browser.site import Traffic, build_once, serve
 
 ARTIFACTS = Path(os.environ.get("COURSE_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
 TIMINGS: dict[str, tuple[float, float]] = {}  # notebook -> (seconds in total, seconds running cells)
@@ -28,6 +29,7 @@ def playwright_api():
 def lab(playwright_api, tmp_path_factory):
     root = copy_course(ROOT, tmp_path_factory.mktemp("course"))
     server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
+    server.root = root
     yield server
     stop(server.process)
 
@@ -61,6 +63,30 @@ def page(context, lab, request):
         page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"))
     page.close()
     lab.shut_down_kernels()
+
+
+@pytest.fixture(scope="session")
+def site(playwright_api, tmp_path_factory, worker_id):
+    """The course's website, built once per test run (shared by the xdist workers) and served here."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    record = build_once(shared / "course-site")
+    served = serve(shared / "course-site" / "site", record)
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def site_page(context, site, request):
+    """A new page for the website, with its traffic and console recorded (page.traffic)."""
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.traffic = Traffic(page, (site.base + "/", "data:", "about:"))
+    yield page
+    if getattr(request.node, "outcome_failed", False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name.replace('/', '_')}.png"))
+    page.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -1,0 +1,101 @@
+"""A self-check in JupyterLab answered with the keyboard alone: Tab, arrow keys or Space, and Enter.
+
+A small notebook in the test server's copy of the course asks one single-choice and one numeric
+question of lesson 08. After running it, no mouse is used: focus moves with Tab and Shift+Tab,
+a radio button is chosen with the arrow keys, a box is typed into, and Enter presses Check. The
+verdict must appear inside an ARIA live region (role="status"), which must survive ipywidgets'
+rendering, and say Correct or Not yet in words.
+"""
+from __future__ import annotations
+
+import json
+
+from course.data import ROOT
+from course.quiz import LETTERS
+from tests.browser.notebook import NOTEBOOK, asked_questions, open_notebook, problems, run_all, squash
+
+LESSON = "08-reinforcement-learning"
+
+
+def _notebook(ids: list[str]) -> dict:
+    cells = [{"cell_type": "code", "id": "load", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": f'from course.quiz import load_bank\nquiz = load_bank("{LESSON}")'}]
+    cells += [{"cell_type": "code", "id": f"ask-{i}", "metadata": {}, "execution_count": None, "outputs": [],
+               "source": f'quiz.ask("{qid}")'} for i, qid in enumerate(ids)]
+    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                        "language": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def focused(page) -> str:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return e ? `${e.tagName.toLowerCase()}[${e.type || ''}] ${(e.labels && e.labels[0] ? e.labels[0].innerText :
+        e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 60)}` : 'nothing'; }""")
+
+
+def tab_until(page, quiz, selector: str, key: str = "Tab", limit: int = 30) -> None:
+    """Press Tab (or Shift+Tab) until the focus is on `selector` inside the question."""
+    for _ in range(limit):
+        if quiz.locator(f"{selector}:focus").count():
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{key} never reached {selector}; the focus is on {focused(page)}")
+
+
+def test_is_a_self_check_answered_with_the_keyboard_alone_in_jupyterlab(page, lab, timer):
+    specs = {s["id"]: s for s in asked_questions(ROOT / "notebooks" / f"{LESSON}.ipynb")}
+    single = next(s for s in specs.values() if s["kind"] == "single")
+    numeric = next(s for s in specs.values() if s["kind"] == "numeric")
+    path = lab.root / "notebooks" / "keyboard-check.ipynb"
+    path.write_text(json.dumps(_notebook([single["id"], numeric["id"]])), encoding="utf-8")
+    open_notebook(page, lab, "notebooks/keyboard-check.ipynb", 3)
+    timer.update(name="notebooks/keyboard-check.ipynb", cells=run_all(page, 60))
+    assert not problems(page), problems(page)
+
+    quiz = page.locator(f"{NOTEBOOK} .course-q-{single['id']}")
+    quiz.scroll_into_view_if_needed()
+    # Start in the cell's output: Tab from the top of the page would walk JupyterLab's own menus first.
+    quiz.locator(".widget-html").first.evaluate("e => { e.tabIndex = -1; e.focus(); }")
+    tab_until(page, quiz, "input[type=radio]")
+    choices = single["choices"]
+    wrong = next(i for i, c in enumerate(choices) if not c["correct"])
+    right = next(i for i, c in enumerate(choices) if c["correct"])
+    radios = quiz.locator("input[type=radio]")
+
+    def choose(target: int) -> None:
+        # arrows move the choice within the group, as in any radio group (Space picks the first)
+        page.keyboard.press("Space")
+        for _ in range(len(choices)):
+            if radios.nth(target).is_checked():
+                return
+            page.keyboard.press("ArrowDown")
+        raise AssertionError(f"the arrow keys never chose {LETTERS[target]}; focus on {focused(page)}")
+
+    choose(wrong)
+    tab_until(page, quiz, "button:text-is('Check')")
+    page.keyboard.press("Enter")
+    verdict = quiz.locator("[role=status][aria-live=polite] .course-feedback.course-incorrect")
+    verdict.wait_for(timeout=10_000)
+    assert "✘ Not yet" in verdict.inner_text()
+    assert squash(f"{LETTERS[wrong]} is not right: {choices[wrong]['explain']}") in squash(verdict.inner_text())
+
+    tab_until(page, quiz, "input[type=radio]", key="Shift+Tab")
+    choose(right)
+    tab_until(page, quiz, "button:text-is('Check')")
+    page.keyboard.press("Enter")
+    verdict = quiz.locator("[role=status][aria-live=polite] .course-feedback.course-correct")
+    verdict.wait_for(timeout=10_000)
+    assert "✔ Correct" in verdict.inner_text()
+
+    box_quiz = page.locator(f"{NOTEBOOK} .course-q-{numeric['id']}")
+    tab_until(page, box_quiz, "input[type=text]")
+    assert box_quiz.get_by_role("textbox", name="Your answer:").count() == 1, "the number box has no label"
+    page.keyboard.type(str(numeric["answer"]))
+    tab_until(page, box_quiz, "button:text-is('Check')")
+    page.keyboard.press("Enter")
+    try:
+        box_quiz.locator("[role=status] .course-feedback.course-correct").wait_for(timeout=10_000)
+    except Exception:
+        raise AssertionError(f"typed {box_quiz.locator('input[type=text]').input_value()!r}; the question shows "
+                             f"{box_quiz.inner_text()!r}; focus on {focused(page)}") from None
+    assert not page.crashes, page.crashes
