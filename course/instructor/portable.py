@@ -8,6 +8,8 @@ arithmetic that a learner's machine may take:
   each only where this CPU can run it: they add up matrix products in other orders;
 - numpy's own SIMD loops limited to the x86-64 baseline (NPY_DISABLE_CPU_FEATURES), as on
   a CPU without AVX2 or AVX-512: exp, log and sums then round differently in the last bit;
+  in the same run PyTorch's kernels at their baseline (ATEN_CPU_CAPABILITY=default) and
+  JAX's compiler limited to SSE4.2 (XLA's --xla_cpu_max_isa), for lesson 15;
 - two BLAS threads instead of one, as in a JupyterLab started without the course's kernel spec.
 
 It collects every variant's failures, then fails once. Not part of `make test`: it takes
@@ -26,6 +28,11 @@ from pathlib import Path
 # OpenBLAS core type -> the /proc/cpuinfo flags its kernels need.
 CORETYPES = {"Prescott": {"pni"}, "Sandybridge": {"avx"}, "Haswell": {"avx2", "fma"}}
 SIMD_FEATURES = ("X86_V3", "X86_V4", "AVX512_ICL", "AVX512_SPR")
+# PyTorch's and JAX's vector code at its baseline too (lesson 15); the XLA flags keep the one
+# thread that course.frameworks.require() would otherwise set.
+FRAMEWORKS_BASELINE = {"ATEN_CPU_CAPABILITY": "default",
+                       "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1 "
+                                    "--xla_cpu_max_isa=SSE4_2"}
 SUMMARY = re.compile(r"^=*\s*(\d+ (?:passed|failed).*?) in [\d.]+s", re.M)
 
 
@@ -43,7 +50,7 @@ def variants(flags: set[str], dispatch: list[str]) -> dict[str, dict[str, str]]:
              for core, needs in CORETYPES.items() if needs <= flags}
     disabled = [feature for feature in SIMD_FEATURES if feature in dispatch]
     if disabled:
-        found["numpy SIMD at baseline"] = {"NPY_DISABLE_CPU_FEATURES": ",".join(disabled)}
+        found["numpy SIMD at baseline"] = {"NPY_DISABLE_CPU_FEATURES": ",".join(disabled), **FRAMEWORKS_BASELINE}
     found["two BLAS threads"] = {"OPENBLAS_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
     return found
 
