@@ -1,9 +1,10 @@
 """Does every exercise face enough realistic wrong answers, and at least one other right one?
 
-Each lesson's checker test module keeps two registries, which its own parametrised tests
-run: `WRONG = {"q1": [(wrong_function, words its message must hold), ...]}` and
-`VALID = {"q1": [another_right_function, ...]}`. Here we only count them, for every
-question the lesson's checker module defines, so a new question cannot go without.
+Each lesson's checker test module keeps two registries: `WRONG = {"q1": [(wrong_function,
+words its message must hold), ...]}`, which its own parametrised tests run (each lesson
+asserts on its messages in its own way), and `VALID = {"q1": [another_right_function, ...]}`,
+which the last test here runs for every lesson. Here we also count them for every question
+the lesson's checker module defines, so a new question cannot go without.
 """
 import importlib
 
@@ -57,3 +58,21 @@ def test_does_every_registry_name_a_real_question():
         names = {question.name for question in lesson_questions(lesson)}
         wrong, valid = registries(lesson)
         assert set(wrong) <= names and set(valid) <= names, lesson.number
+
+
+def valid_cases():
+    """Every registered valid alternative, with the question it answers (skipping lessons without registries)."""
+    cases = []
+    for lesson in LESSONS:
+        module = importlib.import_module(f"tests.checks.test_{lesson.checker_module.rsplit('.', 1)[-1]}")
+        questions = {question.name: question for question in lesson_questions(lesson)}
+        for name, answers in getattr(module, "VALID", {}).items():
+            cases += [pytest.param(questions[name], answer, id=f"{lesson.number}-{name}-{answer.__name__}")
+                      for answer in answers if name in questions]
+    return cases
+
+
+@pytest.mark.parametrize("question, answer", valid_cases())
+def test_does_each_valid_alternative_pass(question, answer):
+    result = question.check(answer)
+    assert result.status == "correct", result
