@@ -81,3 +81,25 @@ def test_would_a_figure_without_alt_text_or_a_skipped_heading_be_caught(tmp_path
     notebook = tmp_path / "skips.ipynb"
     notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": "# Title\n\n### Too deep"}]}))
     assert [level for _, level, _ in heading_levels(notebook)] == [1, 3]
+
+
+SMALL_TEXT = re.compile(r"\b(?:fontsize|labelsize)\s*=\s*(?:([0-8](?:\.\d+)?)\b|[\"'](?:xx-small|x-small|small)[\"'])")
+
+
+def small_text(code: str) -> list[str]:
+    """Return the figure text sizes in `code` that are set below 9 pt."""
+    return [match.group(0) for match in SMALL_TEXT.finditer(code)]
+
+
+def test_is_no_text_in_a_figure_set_below_9_points():
+    """Matplotlib's default is 10 pt; nothing the course draws may be set smaller than 9."""
+    found = [f"{path.relative_to(ROOT)} cell {i}: {size}" for path in NOTEBOOKS for i, cell in enumerate(cells(path))
+             if cell["cell_type"] == "code" for size in small_text("".join(cell["source"]))]
+    found += [f"{path.relative_to(ROOT)}: {size}" for path in sorted((ROOT / "course").rglob("*.py"))
+              for size in small_text(path.read_text(encoding="utf-8"))]
+    assert not found, "text in figures at 9 pt or more:\n" + "\n".join(found)
+
+
+def test_would_small_figure_text_be_caught():
+    assert small_text('ax.legend(fontsize=8); ax.tick_params(labelsize=7.5); ax.text(0, 0, "a", fontsize="small")')
+    assert not small_text("ax.legend(fontsize=9); ax.set_title('x', fontsize=12); markersize=3")

@@ -43,7 +43,7 @@ def draw_matrix_map(fig, a, b, c, d) -> str:
     for s, u, style, name in zip(S, U.T, ("-", "--"), ("s1 u1", "s2 u2")):
         after.plot([0, s * u[0]], [0, s * u[1]], color="black", lw=2, ls=style, label=name)
     for ax in (before, after):
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=9, frameon=False)
     det = np.linalg.det(matrix)
     if S[1] < 1e-9:
         return (f"A = [[{a:g}, {b:g}], [{c:g}, {d:g}]] is singular: singular values {S[0]:.2f} and 0.00, "

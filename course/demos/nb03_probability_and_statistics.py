@@ -44,7 +44,7 @@ def _draw_grid(ax, counts: dict[str, int], rows: int = 20) -> None:
     ax.set_title(f"{len(colours)} people, one square each")
     handles = [Line2D([], [], marker="s", ls="", color=colour, label=f"{label}: {counts[key]}")
                for key, label, colour in GROUPS]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, fontsize=8, frameon=False)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, fontsize=9, frameon=False)
 
 
 def _draw_positives(ax, counts: dict[str, int]) -> None:

@@ -90,7 +90,7 @@ def plot_room(ax, wall=WALL, exit=EXIT, start=START, size=SIZE, arrows=None, pat
     for (r, c), colour in [*((cell, "0.25") for cell in wall), (exit, "#a5d6a7"), (start, "#bbdefb")]:
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color=colour, zorder=0))
     for (r, c), label in [(exit, "exit"), (start, "start")]:
-        ax.text(c, r + 0.32, label, ha="center", va="center", fontsize=8)
+        ax.text(c, r + 0.32, label, ha="center", va="center", fontsize=9)
     if arrows:
         cells, directions = list(arrows), np.array([ARROWS[a] for a in arrows.values()])
         ax.quiver([c for _, c in cells], [r for r, _ in cells], directions[:, 0], directions[:, 1], color="0.45",

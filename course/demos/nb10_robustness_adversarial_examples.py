@@ -23,7 +23,7 @@ def plot_accuracy_curves(ax, eps_grid, fgsm_acc, noise_acc, clean, eps=None):
         ax.plot([eps_grid[at]] * 2, [100 * noise_acc[at], 100 * fgsm_acc[at]], "ko", markersize=4)
     ax.set(title="Test accuracy under attack", xlabel="epsilon (largest change per pixel)",
            ylabel="test accuracy (%)", ylim=(0, 102))
-    ax.legend(loc="center right", fontsize=8)
+    ax.legend(loc="center right", fontsize=9)
     return ax
 
 
@@ -40,7 +40,7 @@ def _mark_signs(ax, change, scale, cmap="RdBu_r"):
             # black or white, whichever contrasts more with the pixel's own colour (relative luminance)
             red, green, blue, _ = colormaps[cmap](0.5 + 0.5 * value / scale)
             luminance = 0.2126 * red**2.2 + 0.7152 * green**2.2 + 0.0722 * blue**2.2
-            ax.text(c, r, "+" if value > 0 else "−", ha="center", va="center", fontsize=8, fontweight="bold",
+            ax.text(c, r, "+" if value > 0 else "−", ha="center", va="center", fontsize=9, fontweight="bold",
                     color="black" if luminance > 0.18 else "white")
 
 

@@ -61,11 +61,11 @@ def plot_reliability(count, confidence, accuracy, ax, title: str = "Reliability 
     ax.plot([0, 1], [0, 1], color="gray", linestyle="--", label="perfect calibration")
     # how many predictions each bar stands for: a bar of 3 is noise, a bar of 800 is not
     for x, n, acc in zip(centres[filled], count[filled], accuracy[filled]):
-        ax.text(x, 0.02, str(n), ha="center", va="bottom", fontsize=8, color="white" if acc > 0.08 else "black")
+        ax.text(x, 0.02, str(n), ha="center", va="bottom", fontsize=9, color="white" if acc > 0.08 else "black")
     ax.set(xlim=(0, 1), ylim=(0, 1), title=title, xlabel="confidence (probability of the predicted class)",
            ylabel="fraction right")
     # below the axes: inside, any corner can hold a bar or a gap (a bin at low confidence reaches the top)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9, frameon=False)
     return ax
 
 
