@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from html import escape
 
@@ -65,6 +66,10 @@ def load_bank(stem: str) -> Bank:
     return Bank(stem, load_questions(stem))
 
 
+# How soon after a click a changed answer counts as the one that click meant (see answer_changed).
+RACE_SECONDS = 1.5
+
+
 class _SelfCheck:
     """The parts every self-check shares: prompt, Check button, feedback, text fallback."""
 
@@ -72,23 +77,53 @@ class _SelfCheck:
         self.spec, self.notebook, self.id = spec, notebook, spec["id"]
         self.feedback = widgets.HTML(value=live(""))
         self.button = widgets.Button(description="Check", button_style="primary")
-        self.button.on_click(lambda _button: self.submit(self.value()))
+        self.button.on_click(lambda _button: self.check_pressed())
+        self.checked_at: float | None = None          # when Check was last pressed
+        self.rejudged: tuple | None = None            # (answer, when) last judged by answer_changed
         self.reveal = widgets.Button(description="Show answer")
         self.reveal.on_click(lambda _button: self.show_answer())
         header = widgets.HTML(f"<b>Self-check</b> <i>({KINDS[spec['kind']]})</i><br>{markup(spec['prompt'])}")
         controls = widgets.HBox([self.button, self.reveal])
-        self.widget = widgets.VBox([header, *self._inputs(), controls, self.feedback])
+        inputs = self._inputs()
+        for control in inputs:
+            if hasattr(control, "value") and not isinstance(control, widgets.HTML):
+                control.observe(lambda _change: self.answer_changed(), names="value")
+        self.widget = widgets.VBox([header, *inputs, controls, self.feedback])
         # Classes for styling and for the browser tests, which find a question by its id.
         self.widget.add_class("course-selfcheck")
         self.widget.add_class(f"course-q-{self.id}")
 
-    def submit(self, answer) -> Feedback:
-        """Judge `answer`, show the verdict in the widget, record it, and return it."""
+    def submit(self, answer, record: bool = True) -> Feedback:
+        """Judge `answer`, show the verdict in the widget, record it (unless told not to), and return it."""
         verdict = self.evaluate(answer)
         self.feedback.value = live(verdict.html())
-        if verdict.status in (CORRECT, INCORRECT):
+        if record and verdict.status in (CORRECT, INCORRECT):
             progress.record(self.notebook, "quiz", self.id, verdict.status)
         return verdict
+
+    def check_pressed(self) -> None:
+        """Check pressed in the widget: judge what the controls hold now.
+
+        An answer already judged by answer_changed a moment ago is shown, not counted twice.
+        """
+        answer, now = self.value(), time.monotonic()
+        again = self.rejudged is not None and self.rejudged[0] == answer and now - self.rejudged[1] < RACE_SECONDS
+        self.checked_at, self.rejudged = now, None
+        self.submit(answer, record=not again)
+
+    def answer_changed(self) -> None:
+        """Judge again an answer that changed just after Check was pressed.
+
+        ipywidgets holds a control's new value back while the kernel is busy with an earlier
+        message, but sends a button's click at once: a choice made right before pressing Check
+        can reach the kernel after the click, which then judged the old choice. A change that
+        arrives within RACE_SECONDS of the click is the one the learner meant to check.
+        """
+        now = time.monotonic()
+        if self.checked_at is not None and now - self.checked_at < RACE_SECONDS:
+            answer = self.value()
+            self.checked_at, self.rejudged = None, (answer, now)
+            self.submit(answer)
 
     def show_answer(self) -> None:
         self.feedback.value = live(f'<div class="course-answer">{markup(self.answer_text())}</div>')

@@ -294,3 +294,28 @@ def test_is_the_feedback_an_aria_live_region(bank):
 def test_is_the_number_box_labelled_and_sent_once_when_it_loses_focus(bank):
     q = bank.ask("a-number")
     assert q.entry.description == "Your answer:" and q.entry.continuous_update is False
+
+
+def test_is_a_choice_that_reaches_the_kernel_just_after_its_check_click_judged(bank, progress_file):
+    """ipywidgets may send Check's click before the radio's new value: the late value is judged then."""
+    q = bank.ask("pick-one")
+    q.pick(0)
+    q.button.click()                        # the learner's first try, wrong
+    q.button.click()                        # they pick B and press Check: the click arrives first ...
+    assert "course-incorrect" in q.feedback.value
+    q.pick(1)                               # ... and B a moment later
+    assert "course-correct" in q.feedback.value
+    q.button.click()                        # pressing Check again shows it, without counting it twice
+    entry = json.loads(progress_file.read_text())["notebooks"]["99-test"]["quiz"]["pick-one"]
+    assert entry["passed"] is True and entry["attempts"] == 3
+
+
+def test_is_a_change_long_after_a_check_left_for_the_next_check(bank, monkeypatch):
+    import course.quiz as quiz
+
+    q = bank.ask("pick-one")
+    q.pick(0)
+    q.button.click()
+    monkeypatch.setattr(quiz, "RACE_SECONDS", 0.0)
+    q.pick(1)
+    assert "course-incorrect" in q.feedback.value
