@@ -6,6 +6,7 @@ they fail instead, so CI cannot pass without having clicked through the course.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -50,18 +51,25 @@ def context(browser):
     context.close()
 
 
-@pytest.fixture
-def page(context, lab, request):
-    """A new page (tab); on failure a screenshot is kept; kernels are shut down after."""
+@contextlib.contextmanager
+def new_page(context, request):
+    """A new page (tab) with a 30 s default timeout; if the test failed, a screenshot is kept."""
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.crashes = []
-    page.on("pageerror", lambda error: page.crashes.append(str(error)))
     yield page
     if getattr(request.node, "outcome_failed", False):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name.replace('/', '_')}.png"))
     page.close()
+
+
+@pytest.fixture
+def page(context, lab, request):
+    """A new page in JupyterLab, its script errors recorded (page.crashes); kernels are shut down after."""
+    with new_page(context, request) as page:
+        page.crashes = []
+        page.on("pageerror", lambda error: page.crashes.append(str(error)))
+        yield page
     lab.shut_down_kernels()
 
 
@@ -79,14 +87,9 @@ def site(playwright_api, tmp_path_factory, worker_id):
 @pytest.fixture
 def site_page(context, site, request):
     """A new page for the website, with its traffic and console recorded (page.traffic)."""
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.traffic = Traffic(page, (site.base + "/", "data:", "about:"))
-    yield page
-    if getattr(request.node, "outcome_failed", False):
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name.replace('/', '_')}.png"))
-    page.close()
+    with new_page(context, request) as page:
+        page.traffic = Traffic(page, (site.base + "/", "data:", "about:"))
+        yield page
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

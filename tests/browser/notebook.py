@@ -127,12 +127,19 @@ def asked_questions(lesson: Path) -> list[dict]:
 
 
 def answer_wrong_then_right(page, spec: dict) -> str:
-    """Tick a wrong choice and Check (its explanation must show), then the right ones (must be confirmed).
-
-    Returns the right answer's feedback text.
-    """
+    """Answer a self-check in JupyterLab wrongly, then rightly (see answer_choices); return the confirmation."""
     quiz = page.locator(f"{NOTEBOOK} .course-q-{spec['id']}")
     quiz.scroll_into_view_if_needed()
+    return answer_choices(quiz, quiz, spec, timeout=10_000)
+
+
+def answer_choices(quiz, verdicts, spec: dict, timeout: int) -> str:
+    """Tick a wrong choice and Check (its explanation must show), then the right ones (must be confirmed).
+
+    `quiz` holds the choices and the Check button, `verdicts` the feedback (the widget, or the site's
+    live region); the same steps serve the JupyterLab widget and the site's self-check. Returns the
+    right answer's feedback text.
+    """
     # single choice is a group of radio buttons, multiple choice a column of checkboxes
     role = "radio" if spec["kind"] == "single" else "checkbox"
     boxes = quiz.locator(f"input[type={role}]")
@@ -147,10 +154,10 @@ def answer_wrong_then_right(page, spec: dict) -> str:
 
     boxes.nth(wrong).check()
     quiz.get_by_role("button", name="Check").click()
-    shown = quiz.locator(".course-feedback.course-incorrect")
-    shown.wait_for(timeout=10_000)
+    shown = verdicts.locator(".course-feedback.course-incorrect")
+    shown.wait_for(timeout=timeout)
     expected = f"{LETTERS[wrong]} is not right: {choices[wrong]['explain']}"
-    assert squash(expected) in squash(shown.inner_text()), (
+    assert "✘ Not yet" in shown.inner_text() and squash(expected) in squash(shown.inner_text()), (
         f"{spec['id']}: after ticking {LETTERS[wrong]} the feedback reads {shown.inner_text()!r}")
 
     if role == "checkbox":
@@ -158,10 +165,10 @@ def answer_wrong_then_right(page, spec: dict) -> str:
     for i in right:
         boxes.nth(i).check()
     quiz.get_by_role("button", name="Check").click()
-    confirmed = quiz.locator(".course-feedback.course-correct")
-    confirmed.wait_for(timeout=10_000)
+    confirmed = verdicts.locator(".course-feedback.course-correct")
+    confirmed.wait_for(timeout=timeout)
     text = confirmed.inner_text()
-    assert "Correct" in text, f"{spec['id']}: the right answer got {text!r}"
+    assert "✔ Correct" in text, f"{spec['id']}: the right answer got {text!r}"
     for i in right:
         assert squash(f"{LETTERS[i]} is right: {choices[i]['explain']}") in squash(text), (
             f"{spec['id']}: the confirmation does not explain {LETTERS[i]}: {text!r}")

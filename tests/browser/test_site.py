@@ -19,7 +19,7 @@ from course.data import ROOT
 from course.lessons import LESSONS
 from course.quiz import Bank, live
 from tests.browser.audit import axe_violations, report
-from tests.browser.notebook import asked_questions, squash
+from tests.browser.notebook import answer_choices, asked_questions
 from tests.browser.site import expected_pages
 
 PAGES = expected_pages()
@@ -76,32 +76,9 @@ def test_is_a_self_check_answered_wrongly_then_rightly_by_clicking(site_page, si
     specs = asked_questions(ROOT / "notebooks" / f"{lesson}.ipynb")
     spec = next(s for s in specs if s["kind"] in ("single", "multiple"))
     quiz = enhanced_question(site_page, spec)
-    role = "radio" if spec["kind"] == "single" else "checkbox"
-    choices = spec["choices"]
-    for i, choice in enumerate(choices):
-        name = f"{'ABCDEFGHIJ'[i]}. {choice['text'].replace('`', '')}"
-        assert quiz.get_by_role(role, name=name).count() == 1, f"no {role} labelled {name!r}"
     live_region = quiz.locator("[role=status][aria-live=polite]")
     assert live_region.count() == 1
-    wrong = next(i for i, c in enumerate(choices) if not c["correct"])
-    right = [i for i, c in enumerate(choices) if c["correct"]]
-    boxes = quiz.get_by_role(role)
-    boxes.nth(wrong).check()
-    quiz.get_by_role("button", name="Check").click()
-    shown = live_region.locator(".course-feedback.course-incorrect")
-    shown.wait_for(timeout=5_000)
-    assert "✘ Not yet" in shown.inner_text()
-    assert squash(f"{'ABCDEFGHIJ'[wrong]} is not right: {choices[wrong]['explain']}") in squash(shown.inner_text())
-    if role == "checkbox":
-        boxes.nth(wrong).uncheck()
-    for i in right:
-        boxes.nth(i).check()
-    quiz.get_by_role("button", name="Check").click()
-    confirmed = live_region.locator(".course-feedback.course-correct")
-    confirmed.wait_for(timeout=5_000)
-    assert "✔ Correct" in confirmed.inner_text()
-    for i in right:
-        assert squash(f"{'ABCDEFGHIJ'[i]} is right: {choices[i]['explain']}") in squash(confirmed.inner_text())
+    answer_choices(quiz, live_region, spec, timeout=5_000)
     blocking, _other = report("site self-check with a verdict", axe_violations(site_page, context=".course-quiz"))
     assert not blocking, "\n".join(blocking)
 
