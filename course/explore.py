@@ -15,6 +15,8 @@ import re
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
+from course.plotting import img_html
+
 
 def figure_png(fig: Figure) -> bytes:
     """Return the figure as PNG bytes, without the metadata that changes between versions."""
@@ -49,7 +51,7 @@ class Explorer:
         self.out.outputs = ({
             "output_type": "display_data",
             # JupyterLab shows the <img>, whose alt text (the caption) a screen reader reads
-            "data": {"text/html": f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt())}">',
+            "data": {"text/html": img_html(data, self.alt()),
                      "image/png": data, "text/plain": caption},
             "metadata": {},
         },)
@@ -71,8 +73,10 @@ class Explorer:
         bundle["text/plain"] = self.text()
         data = base64.b64encode(self.png).decode("ascii")
         bundle["image/png"] = data
-        # Saved notebooks keep no live widget: there the figure shows as this <img>, with its text
-        # alternative, and a line saying that the controls need a running kernel.
-        bundle["text/html"] = (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt())}">'
-                               "<p><i>Interactive figure: run this cell in JupyterLab to move its controls.</i></p>")
+        # Saved notebooks keep no live widget: there (and on the course's site) the figure shows as
+        # this <img>, with its text alternative, and a line on what its controls do with a kernel.
+        labels = ", ".join(control.description or name for name, control in self.controls.items())
+        bundle["text/html"] = img_html(data, self.alt()) + (
+            f"<p><i>Interactive figure: in JupyterLab, moving its controls ({html.escape(labels)}) redraws it and "
+            "rewrites its caption. Shown here as saved.</i></p>")
         return bundle

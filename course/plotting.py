@@ -61,8 +61,12 @@ def figure_html(fig, alt: str) -> str:
     # Software field that would change with the matplotlib version
     fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor=fig.get_facecolor(),
                 metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(" ".join(alt.split()))}">'
+    return img_html(base64.b64encode(buffer.getvalue()).decode("ascii"), alt)
+
+
+def img_html(png_base64: str, alt: str) -> str:
+    """Return an <img> of base64 PNG data with `alt` (whitespace folded) as its text alternative."""
+    return f'<img src="data:image/png;base64,{png_base64}" alt="{html.escape(" ".join(alt.split()))}">'
 
 
 def show(alt: str, fig=None) -> None:

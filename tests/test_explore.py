@@ -40,6 +40,9 @@ def test_is_the_fallback_text_and_a_picture():
     # where no widget can show (a saved notebook, the site): the picture with its alt text
     assert bundle["text/html"].startswith('<img src="data:image/png;base64,')
     assert 'alt="a line, drawn for slope = 1. slope is 1">' in bundle["text/html"]
+    # and, where it cannot be moved, what moving its controls would do
+    assert ("moving its controls (slope) redraws it and rewrites its caption. Shown here as saved."
+            in bundle["text/html"])
 
 
 def test_is_the_same_picture_drawn_for_the_same_settings():

@@ -7,9 +7,10 @@ running the course yourself. On the way each notebook gets what a page without a
 
 - every self-check's saved fallback is rendered again from its bank by course/quiz.py
   (`_SelfCheck.html()`, the same function the notebook saved it with; a stale output is left
-  as it is and reported), so site/_static/selfcheck.js can make it a working question;
-- every explorer's saved figure gets its caption as alt text and a sentence saying what
-  moving its controls does in JupyterLab.
+  as it is and reported), so site/_static/selfcheck.js can make it a working question.
+
+An explorer needs nothing here: its saved view (course/explore.py) is already its figure with
+alt text and a sentence on what its controls do in JupyterLab.
 
 The configuration, templates, style and script live in site/. The site works offline, from
 file:// or any static host: no page asks for anything outside it (the browser tests check).
@@ -23,13 +24,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 QUIZ_CALL = re.compile(r"""quiz\.ask\(\s*["']([a-z0-9-]+)["']\s*\)""")
-# course/explore.py's text/plain: "Interactive: <title> (<settings>). <caption> (Run the notebook ...)"
-EXPLORER = re.compile(r"^Interactive(?:: (?P<title>.*?)| demo) \((?P<settings>.*?)\)\. (?P<caption>.*?)"
-                      r"(?: \(Run the notebook in JupyterLab to change the controls\.\))?$", re.S)
 
 
 class SiteError(RuntimeError):
@@ -75,26 +72,8 @@ def _refresh_quiz(output: dict, cell_source: str, stem: str, banks: dict, notes:
     data["text/html"] = question.html()
 
 
-def _explorer_note(cell: dict, output: dict) -> dict | None:
-    """Return a markdown cell that says what the explorer's controls do; give its figure alt text."""
-    data = output.get("data", {})
-    found = EXPLORER.match(_text(data.get("text/plain")).strip())
-    if not found or "image/png" not in data:
-        return None
-    title = found["title"] or "this figure"
-    names = [part.split("=")[0].strip() for part in re.split(r",\s*(?=\w+=)", found["settings"]) if "=" in part]
-    controls = ", ".join(names) if names else "its controls"
-    cell.setdefault("metadata", {}).setdefault("mystnb", {}).setdefault("image", {})["alt"] = (
-        f"{title[0].upper()}{title[1:]}, at {found['settings']}: {found['caption']}")
-    named = f": {found['title']}" if found["title"] else ""
-    sentence = (f"Interactive in JupyterLab{named}. Moving its controls ({controls}) redraws the figure and "
-                f"rewrites its caption; here it is as saved, at {found['settings']}: {found['caption']}")
-    return {"cell_type": "markdown", "id": f"{cell.get('id', 'cell')}-explorer", "metadata": {},
-            "source": f'<p class="course-explorer-note"><em>{escape(sentence)}</em></p>\n'}
-
-
 def stage_notebook(source: Path, target: Path, notes: list[str], banks: dict) -> None:
-    """Copy one notebook for the site: self-checks refreshed from their banks, explorers described."""
+    """Copy one notebook for the site, its self-checks refreshed from their banks."""
     notebook = json.loads(source.read_text(encoding="utf-8"))
     cells = []
     for index, cell in enumerate(notebook["cells"]):
@@ -104,9 +83,6 @@ def stage_notebook(source: Path, target: Path, notes: list[str], banks: dict) ->
         for output in cell.get("outputs", []):
             where = f"{source.parent.name}/{source.name} cell {index}"
             _refresh_quiz(output, _text(cell["source"]), source.stem, banks, notes, where)
-            note = _explorer_note(cell, output)
-            if note:
-                cells.append(note)
     notebook["cells"] = cells
     target.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from course.data import ROOT
 from course.instructor import cli
-from course.instructor.site import EXPLORER, lesson_table, stage, stage_notebook
+from course.instructor.site import lesson_table, stage, stage_notebook
 from course.lessons import LESSONS
 from course.quiz import load_bank
 
@@ -54,24 +52,6 @@ def test_is_a_self_check_that_differs_from_its_bank_left_as_saved_and_reported(t
     cells, notes = staged(tmp_path, [code('quiz.ask("why-not-one")', [quiz_output(old, "Self-check: an old prompt")])])
     assert cells[0]["outputs"][0]["data"]["text/html"] == old
     assert notes and "differs from its bank" in notes[0] and "cell 0" in notes[0]
-
-
-def test_does_an_explorer_get_alt_text_and_a_sentence_on_its_controls(tmp_path):
-    text = ("Interactive: gradient descent on the quadratic (lr=0.07, momentum=0.0). Learning rate 0.070: converges."
-            " (Run the notebook in JupyterLab to change the controls.)")
-    output = {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-              "data": {"image/png": "iVBORw0KGgo=", "text/plain": text}}
-    cells, _ = staged(tmp_path, [code("explorer", [output], "fig")])
-    assert len(cells) == 2 and cells[1]["cell_type"] == "markdown" and cells[1]["id"] == "fig-explorer"
-    assert "Moving its controls (lr, momentum) redraws the figure" in cells[1]["source"]
-    assert "at lr=0.07, momentum=0.0: Learning rate 0.070: converges." in cells[1]["source"]
-    assert cells[0]["metadata"]["mystnb"]["image"]["alt"].startswith("Gradient descent on the quadratic, at lr=0.07")
-
-
-@pytest.mark.parametrize("text", ["Interactive demo (k=5). k = 5: 54.5% kept.",
-                                  "Interactive: filters on images (image='photo', kernel='Sobel x'). Sobel x."])
-def test_are_explorer_texts_read(text):
-    assert EXPLORER.match(text)
 
 
 def test_does_staging_lay_out_every_lesson_exercise_and_doc(tmp_path):
