@@ -34,12 +34,25 @@ class Explorer:
         self.out = widgets.Output()
         for control in controls.values():
             control.observe(lambda _change: self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.caption, self.out])
+        row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([row, self.caption, self.out])
         self.png = b""
         self.update()
 
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
+
+    def settings(self, between: str, named_as_shown: bool = False) -> str:
+        """Return the settings as the controls show them: a slider's readout, a dropdown's label.
+
+        Each is named by its key (as `draw` knows it) or, with `named_as_shown`, by the label the
+        learner sees beside the control (and a screen reader says), e.g. "learning rate".
+        """
+        def shown(control) -> str:
+            text = getattr(control, "readout", None) or getattr(control, "label", None)
+            return text if isinstance(text, str) else repr(control.value)
+        return ", ".join(f"{(named_as_shown and control.description) or name}{between}{shown(control)}"
+                         for name, control in self.controls.items())
 
     def update(self) -> str:
         """Redraw with the current control values; return the caption."""
@@ -60,13 +73,12 @@ class Explorer:
     def alt(self) -> str:
         """Return the figure's text alternative: the title, the settings and the caption, as plain text."""
         caption = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", self.caption.value)).split())
-        settings = ", ".join(f"{k} = {v!r}" for k, v in self.values().items())
+        settings = self.settings(" = ", named_as_shown=True)
         return f"{self.title or 'Interactive figure'}, drawn for {settings}. {caption}".strip()
 
     def text(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self.values().items())
         head = f"Interactive: {self.title} " if self.title else "Interactive demo "
-        return f"{head}({settings}). {self.caption.value} (Run the notebook in JupyterLab to change the controls.)"
+        return f"{head}({self.settings('=')}). {self.caption.value} (Run the notebook in JupyterLab to change the controls.)"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_()

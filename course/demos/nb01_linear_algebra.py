@@ -1,9 +1,9 @@
 """Lesson 01's demos: a 2x2 matrix acting on the plane, and digits rebuilt from k principal components."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
+from course.controls import float_slider, int_slider
 from course.explore import Explorer
 from course.plotting import plot_digits
 
@@ -56,8 +56,7 @@ def draw_matrix_map(fig, a, b, c, d) -> str:
 def matrix_editor(a=1.5, b=1.0, c=-0.5, d=1.0) -> Explorer:
     """Return an explorer with one slider per entry of a 2x2 matrix."""
     def slider(value, name):
-        return widgets.FloatSlider(value=value, min=-2, max=2, step=0.1, description=name,
-                                   continuous_update=False, layout=widgets.Layout(width="220px"))
+        return float_slider(value, -2, 2, 0.1, name, continuous_update=False)
 
     controls = {"a": slider(a, "a (row 1)"), "b": slider(b, "b (row 1)"),
                 "c": slider(c, "c (row 2)"), "d": slider(d, "d (row 2)")}
@@ -106,8 +105,7 @@ def draw_reconstructions(fig, images, mean, components, variances, k: int) -> st
 
 def reconstruction_slider(images, mean, components, variances, k: int = 5) -> Explorer:
     """Return an explorer whose slider sets how many components rebuild the images."""
-    slider = widgets.IntSlider(value=k, min=0, max=len(components), description="components k",
-                               continuous_update=False, style={"description_width": "initial"})
+    slider = int_slider(k, 0, len(components), "components k", continuous_update=False)
 
     def draw(fig, k):
         return draw_reconstructions(fig, images, mean, components, variances, k)

@@ -1,9 +1,9 @@
 """Lesson 02's demo: gradient descent on f(x) = 1/2 (x1^2 + 25 x2^2), with learning-rate and momentum sliders."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
+from course.controls import float_slider
 from course.explore import Explorer
 
 CURVATURES = (1.0, 25.0)   # the Hessian's diagonal: L = 25 (steepest), mu = 1 (flattest)
@@ -86,9 +86,7 @@ def draw_descent(fig, lr: float, momentum: float = 0.0, steps: int = 60) -> str:
 def learning_rate_explorer(lr: float = 0.07, momentum: float = 0.0) -> Explorer:
     """Return an explorer with learning-rate and momentum sliders over draw_descent."""
     controls = {
-        "lr": widgets.FloatSlider(value=lr, min=0.005, max=0.12, step=0.001, readout_format=".3f",
-                                  description="learning rate", continuous_update=False),
-        "momentum": widgets.FloatSlider(value=momentum, min=0.0, max=0.95, step=0.05, readout_format=".2f",
-                                        description="momentum", continuous_update=False),
+        "lr": float_slider(lr, 0.005, 0.12, 0.001, "learning rate", ".3f", continuous_update=False),
+        "momentum": float_slider(momentum, 0.0, 0.95, 0.05, "momentum", continuous_update=False),
     }
     return Explorer(draw_descent, controls, figsize=(9, 3.4), title="gradient descent on the quadratic")

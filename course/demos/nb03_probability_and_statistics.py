@@ -1,10 +1,10 @@
 """Lesson 03's demo: a screening test as natural frequencies, with sliders for its three rates."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
 
+from course.controls import float_slider, log_slider
 from course.explore import Explorer
 
 # (key, legend label, colour): people with the disease first, so they sit together in the grid
@@ -74,13 +74,9 @@ def draw_screening(fig, prevalence: float, sensitivity: float, specificity: floa
 
 def screening_explorer(prevalence: float = 0.01, sensitivity: float = 0.99, specificity: float = 0.95) -> Explorer:
     """Return sliders for the three rates above the natural-frequency picture."""
-    style = {"description_width": "initial"}
     controls = {
-        "prevalence": widgets.FloatLogSlider(value=prevalence, base=10, min=-3, max=-0.3, step=0.05,
-                                             description="prevalence", readout_format=".3f", style=style),
-        "sensitivity": widgets.FloatSlider(value=sensitivity, min=0.5, max=1.0, step=0.01,
-                                           description="sensitivity", style=style),
-        "specificity": widgets.FloatSlider(value=specificity, min=0.5, max=1.0, step=0.005,
-                                           description="specificity", readout_format=".3f", style=style),
+        "prevalence": log_slider(prevalence, -3, -0.3, 0.05, "prevalence", readout_format=".3f"),
+        "sensitivity": float_slider(sensitivity, 0.5, 1.0, 0.01, "sensitivity"),
+        "specificity": float_slider(specificity, 0.5, 1.0, 0.005, "specificity", ".3f"),
     }
     return Explorer(draw_screening, controls, figsize=(9, 3.6), title="a screening test in natural frequencies")

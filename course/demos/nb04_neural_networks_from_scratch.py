@@ -1,10 +1,10 @@
 """Lesson 04's demo: retrain the MLP at another width or learning rate and redraw its learning curves."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from course import mlp
+from course.controls import choice_slider
 from course.explore import Explorer
 
 WIDTHS = (4, 8, 16, 32, 64, 128, 256)
@@ -85,8 +85,8 @@ def draw_training(fig, data, hidden, lr, epochs=30, seed=0) -> str:
 def training_explorer(X_fit, y_fit, X_val, y_val, seed=0) -> Explorer:
     """Return an explorer with a hidden-width slider and a learning-rate slider that retrain the network."""
     controls = {
-        "hidden": widgets.SelectionSlider(options=WIDTHS, value=128, description="hidden width"),
-        "lr": widgets.SelectionSlider(options=RATES, value=0.5, description="learning rate"),
+        "hidden": choice_slider(WIDTHS, 128, "hidden width"),
+        "lr": choice_slider(RATES, 0.5, "learning rate"),
     }
 
     def draw(fig, hidden, lr):

@@ -1,9 +1,9 @@
 """Lesson 05's demo: a polynomial fit with a degree slider and a ridge-strength slider."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
+from course.controls import int_slider, log_slider
 from course.explore import Explorer
 
 MAX_DEGREE = 15
@@ -70,9 +70,8 @@ def draw_fit(fig, x_train, y_train, x_test, y_test, degree: int, lam: float) -> 
 def fit_explorer(x_train, y_train, x_test, y_test, degree: int = MAX_DEGREE, lam: float = 1e-12) -> Explorer:
     """Return an explorer with a degree slider and a ridge-strength (λ) slider."""
     controls = {
-        "degree": widgets.IntSlider(value=degree, min=1, max=MAX_DEGREE, description="degree"),
-        "lam": widgets.FloatLogSlider(value=lam, base=10, min=-12, max=1, step=1, description="λ",
-                                      readout_format=".0e"),
+        "degree": int_slider(degree, 1, MAX_DEGREE, "degree"),
+        "lam": log_slider(lam, -12, 1, 1, "λ", readout_format=".0e"),
     }
 
     def draw(fig, degree, lam):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 import re
 
-import ipywidgets as widgets
 import numpy as np
 
+from course.controls import float_slider, int_slider
 from course.explore import Explorer
 
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -53,8 +53,8 @@ def describe_shares(samples: dict, vocabulary) -> str:
 def sampling_explorer(samplers: dict, vocabulary, temperature: float = 0.8, seed: int = 0) -> Explorer:
     """Return an explorer that samples from every model at the chosen temperature and seed."""
     controls = {
-        "temperature": widgets.FloatSlider(value=temperature, min=0.2, max=1.6, step=0.1, description="temperature"),
-        "seed": widgets.IntSlider(value=seed, min=0, max=9, description="seed"),
+        "temperature": float_slider(temperature, 0.2, 1.6, 0.1, "temperature"),
+        "seed": int_slider(seed, 0, 9, "seed"),
     }
 
     def draw(fig, temperature, seed):

@@ -1,12 +1,12 @@
 """Lesson 08's demos: FrozenLake drawn with matplotlib, value iteration sweep by sweep, Q-learning over seeds."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
+from course.controls import float_slider, int_slider
 from course.explore import Explorer
 from course.gridworld import backup
 
@@ -84,7 +84,7 @@ def sweep_explorer(desc, T, R, gamma=0.99, sweep=10, max_sweeps=60, converged_af
     """Return an explorer with a slider over value-iteration sweeps."""
     history = sweep_values(T, R, gamma, max_sweeps)
     history = np.vstack([history, sweep_values(T, R, gamma, converged_after)[-1]])
-    slider = widgets.IntSlider(value=sweep, min=0, max=max_sweeps, description="sweeps", continuous_update=False)
+    slider = int_slider(sweep, 0, max_sweeps, "sweeps", continuous_update=False)
 
     def draw(fig, sweep):
         return draw_sweep(fig, sweep, desc, T, R, gamma, history)
@@ -159,10 +159,8 @@ def describe_runs(successes, solved, start_values) -> str:
 def learning_curve_explorer(T, R, terminal, epsilon=0.1, alpha=0.5, gamma=0.95, episodes=300, seed=0) -> Explorer:
     """Return an explorer whose epsilon and learning-rate sliders rerun Q-learning on seeds seed, ..., seed + 4."""
     controls = {
-        "epsilon": widgets.FloatSlider(value=epsilon, min=0.0, max=0.5, step=0.05, description="epsilon",
-                                       continuous_update=False),
-        "alpha": widgets.FloatSlider(value=alpha, min=0.05, max=1.0, step=0.05, description="learning rate",
-                                     continuous_update=False),
+        "epsilon": float_slider(epsilon, 0.0, 0.5, 0.05, "epsilon", continuous_update=False),
+        "alpha": float_slider(alpha, 0.05, 1.0, 0.05, "learning rate", continuous_update=False),
     }
 
     def draw(fig, epsilon, alpha):

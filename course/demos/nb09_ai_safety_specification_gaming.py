@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from course.controls import float_slider
 from course.explore import Explorer
 from course.gridworld import (
     CELLS,
@@ -151,7 +152,7 @@ def reward_explorer(design: str = "progress bonus: +1 closer", gamma: float = GA
     starts = [(str(cell), cell) for cell in CELLS if cell != EXIT]
     controls = {
         "design": widgets.Dropdown(options=list(DESIGNS), value=design, description="reward"),
-        "gamma": widgets.FloatSlider(value=gamma, min=0.5, max=0.99, step=0.01, description="gamma"),
+        "gamma": float_slider(gamma, 0.5, 0.99, 0.01, "gamma"),
         "start": widgets.Dropdown(options=starts, value=start, description="start"),
     }
     return Explorer(draw_reward_design, controls, figsize=(9, 3.6), title="what each reward asks for")

@@ -1,11 +1,11 @@
 """Lesson 10's demo: an epsilon slider that attacks one digit and marks the accuracy curves."""
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
 
 from course import mlp
+from course.controls import choice_slider, int_slider
 from course.explore import Explorer
 
 
@@ -71,10 +71,9 @@ def attack_explorer(params, X, y, directions, noise, curves, index=0) -> Explore
     """Return an explorer with an epsilon slider (the grid of `curves`) and a test-image slider."""
     eps_grid = curves[0]
     controls = {
-        "eps": widgets.SelectionSlider(options=[(f"{e:.2f}", float(e)) for e in eps_grid],
-                                       value=float(eps_grid[int(np.argmin(np.abs(eps_grid - 0.1)))]),
-                                       description="epsilon"),
-        "index": widgets.IntSlider(value=index, min=0, max=len(y) - 1, description="test image"),
+        "eps": choice_slider([(f"{e:.2f}", float(e)) for e in eps_grid],
+                             float(eps_grid[int(np.argmin(np.abs(eps_grid - 0.1)))]), "epsilon"),
+        "index": int_slider(index, 0, len(y) - 1, "test image"),
     }
 
     def draw(fig, eps, index):

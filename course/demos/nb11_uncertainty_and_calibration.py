@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from course.controls import log_slider
 from course.explore import Explorer
 
 
@@ -97,9 +98,8 @@ def draw_reliability(fig, logits, y, temperature: float, n_bins: int = 10, name:
 def temperature_explorer(datasets: dict, temperature: float = 1.0, n_bins: int = 10) -> Explorer:
     """Return an explorer: a temperature slider and a choice of {name: (logits, y)} redraw the diagram."""
     controls = {
-        "temperature": widgets.FloatLogSlider(value=temperature, base=10, min=-0.7, max=0.8, step=0.02,
-                                              description="temperature", readout_format=".2f",
-                                              continuous_update=False),
+        "temperature": log_slider(temperature, -0.7, 0.8, 0.02, "temperature", readout_format=".2f",
+                                  continuous_update=False),
         "name": widgets.Dropdown(options=list(datasets), description="data"),
     }
 

@@ -5,10 +5,10 @@ have mean `effect` and standard deviation `sd`; power comes from the noncentral 
 """
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from scipy import stats
 
+from course.controls import float_slider, int_slider
 from course.explore import Explorer
 
 MAX_SEEDS = 60
@@ -106,8 +106,8 @@ def draw_power(fig, seeds: int, effect: float, sd: float) -> str:
 def power_explorer(seeds: int = 10, effect: float = 0.5, sd: float = 0.5) -> Explorer:
     """Return an explorer with sliders for the number of seeds, the true difference and its seed-to-seed sd."""
     controls = {
-        "seeds": widgets.IntSlider(value=seeds, min=2, max=MAX_SEEDS, description="seeds"),
-        "effect": widgets.FloatSlider(value=effect, min=0.0, max=2.0, step=0.05, description="difference"),
-        "sd": widgets.FloatSlider(value=sd, min=0.05, max=2.0, step=0.01, description="seed sd"),
+        "seeds": int_slider(seeds, 2, MAX_SEEDS, "seeds"),
+        "effect": float_slider(effect, 0.0, 2.0, 0.05, "difference"),
+        "sd": float_slider(sd, 0.05, 2.0, 0.01, "seed sd"),
     }
     return Explorer(draw_power, controls, figsize=(9, 3.4), title="power of a paired comparison")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 from scipy import stats
 
+from course.controls import float_slider, int_slider
 from course.explore import Explorer
 
 MIN_SEEDS_SHOWN, MAX_SEEDS_SHOWN = 40, 400
@@ -82,13 +82,10 @@ def budget_planner(budget_hours: float = 3.0, minutes_per_run: float = 6.0, conf
                    sd: float = 0.5) -> Explorer:
     """Return an explorer with budget, run-time, config and seed-sd sliders over draw_plan."""
     controls = {
-        "budget_hours": widgets.FloatSlider(value=budget_hours, min=0.5, max=48, step=0.5,
-                                            description="budget (h)", continuous_update=False),
-        "minutes_per_run": widgets.FloatSlider(value=minutes_per_run, min=0.5, max=120, step=0.5,
-                                               description="min per run", continuous_update=False),
-        "configs": widgets.IntSlider(value=configs, min=1, max=20, description="configs",
-                                     continuous_update=False),
-        "sd": widgets.FloatSlider(value=sd, min=0.05, max=3.0, step=0.05, description="seed sd",
-                                  continuous_update=False),
+        "budget_hours": float_slider(budget_hours, 0.5, 48, 0.5, "budget (h)", ".1f", continuous_update=False),
+        "minutes_per_run": float_slider(minutes_per_run, 0.5, 120, 0.5, "min per run", ".1f",
+                                        continuous_update=False),
+        "configs": int_slider(configs, 1, 20, "configs", continuous_update=False),
+        "sd": float_slider(sd, 0.05, 3.0, 0.05, "seed sd", continuous_update=False),
     }
     return Explorer(draw_plan, controls, figsize=(9, 3.2), title="compute-budget planner")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from course.controls import int_slider
 from course.explore import Explorer
 from course.stats import mean_ci
 
@@ -33,8 +34,7 @@ def draw_seed_subset(fig, runs, comparison, n_seeds) -> str:
 def seed_explorer(runs, comparisons) -> Explorer:
     """Return an explorer: pick a comparison and how many of the seeds to analyse."""
     choose = widgets.Dropdown(options=[(f"{a} - {b}", (a, b)) for a, b in comparisons], description="compare")
-    n_seeds = widgets.IntSlider(value=len(next(iter(runs.values()))), min=2,
-                                max=len(next(iter(runs.values()))), description="seeds")
+    n_seeds = int_slider(len(next(iter(runs.values()))), 2, len(next(iter(runs.values()))), "seeds")
 
     def draw(fig, comparison, n_seeds):
         return draw_seed_subset(fig, runs, comparison, n_seeds)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import ipywidgets as widgets
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from course import mlp
+from course.controls import choice_slider, int_slider
 from course.explore import Explorer
 
 jax.config.update("jax_enable_x64", True)   # float64, like course.mlp: the same numbers on every machine
@@ -98,10 +98,8 @@ def gradient_explorer(X_fit, y_fit, X_val, y_val, per_example=per_example_grads,
         return draw_gradients(fig, X_val, y_val, report(epochs), epochs, rank)
 
     controls = {
-        "epochs": widgets.SelectionSlider(options=EPOCHS, value=30, description="epochs trained",
-                                          style={"description_width": "initial"}),
-        "rank": widgets.IntSlider(value=1, min=1, max=20, description="gradient rank",
-                                  style={"description_width": "initial"}),
+        "epochs": choice_slider(EPOCHS, 30, "epochs trained"),
+        "rank": int_slider(1, 1, 20, "gradient rank"),
     }
     return Explorer(draw, controls, figsize=(8.5, 3.2), title="per-example gradients")
 

@@ -35,24 +35,13 @@ def describe(violations: list[dict]) -> list[str]:
     return lines
 
 
-def known_issue(violation: dict, node: dict, known: dict[str, str]) -> bool:
-    return violation["id"] in known and known[violation["id"]] in node.get("html", "")
-
-
-def report(name: str, violations: list[dict], known: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
-    """Print every violation, keep them in a file, and return (blocking, other) lines.
-
-    `known` maps a rule to a piece of markup that marks a known problem of a library the course
-    uses (listed with the others, but not blocking); see the caller for why each is there.
-    """
-    known = known or {}
+def report(name: str, violations: list[dict]) -> tuple[list[str], list[str]]:
+    """Print every violation, keep them in a file, and return (blocking, other) lines."""
     blocking, other = [], []
     for v in violations:
         for node in v["nodes"]:
             line = describe([{**v, "nodes": [node]}])[0]
-            if known_issue(v, node, known):
-                other.append(f"known, in a library: {line}")
-            elif v["impact"] in BLOCKING:
+            if v["impact"] in BLOCKING:
                 blocking.append(line)
             else:
                 other.append(line)

@@ -1,27 +1,33 @@
-"""A self-check in JupyterLab answered with the keyboard alone: Tab, arrow keys or Space, and Enter.
+"""A self-check and an explorer in JupyterLab, used with the keyboard alone.
 
 A small notebook in the test server's copy of the course asks one single-choice and one numeric
 question of lesson 08. After running it, no mouse is used: focus moves with Tab and Shift+Tab,
 a radio button is chosen with the arrow keys, a box is typed into, and Enter presses Check. The
 verdict must appear inside an ARIA live region (role="status"), which must survive ipywidgets'
 rendering, and say Correct or Not yet in words.
+
+Another runs lesson 03's screening explorer: Tab reaches a slider that has its visible label as
+its name and says its value in words; an arrow key and End move it, and the figure redraws with
+a caption and a text alternative for the new value.
 """
 from __future__ import annotations
 
 import json
+import re
+
+from playwright.sync_api import expect
 
 from course.data import ROOT
 from course.quiz import LETTERS
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.notebook import NOTEBOOK, asked_questions, open_notebook, problems, run_all, squash
 
 LESSON = "08-reinforcement-learning"
 
 
-def _notebook(ids: list[str]) -> dict:
-    cells = [{"cell_type": "code", "id": "load", "metadata": {}, "execution_count": None, "outputs": [],
-              "source": f'from course.quiz import load_bank\nquiz = load_bank("{LESSON}")'}]
-    cells += [{"cell_type": "code", "id": f"ask-{i}", "metadata": {}, "execution_count": None, "outputs": [],
-               "source": f'quiz.ask("{qid}")'} for i, qid in enumerate(ids)]
+def _notebook(sources: list[str]) -> dict:
+    cells = [{"cell_type": "code", "id": f"cell-{i}", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": source} for i, source in enumerate(sources)]
     return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                         "language": "python"}},
             "nbformat": 4, "nbformat_minor": 5}
@@ -47,7 +53,9 @@ def test_is_a_self_check_answered_with_the_keyboard_alone_in_jupyterlab(page, la
     single = next(s for s in specs.values() if s["kind"] == "single")
     numeric = next(s for s in specs.values() if s["kind"] == "numeric")
     path = lab.root / "notebooks" / "keyboard-check.ipynb"
-    path.write_text(json.dumps(_notebook([single["id"], numeric["id"]])), encoding="utf-8")
+    sources = [f'from course.quiz import load_bank\nquiz = load_bank("{LESSON}")']
+    sources += [f'quiz.ask("{spec["id"]}")' for spec in (single, numeric)]
+    path.write_text(json.dumps(_notebook(sources)), encoding="utf-8")
     open_notebook(page, lab, "notebooks/keyboard-check.ipynb", 3)
     timer.update(name="notebooks/keyboard-check.ipynb", cells=run_all(page, 60))
     assert not problems(page), problems(page)
@@ -98,4 +106,39 @@ def test_is_a_self_check_answered_with_the_keyboard_alone_in_jupyterlab(page, la
     except Exception:
         raise AssertionError(f"typed {box_quiz.locator('input[type=text]').input_value()!r}; the question shows "
                              f"{box_quiz.inner_text()!r}; focus on {focused(page)}") from None
+    assert not page.crashes, page.crashes
+
+
+def test_is_an_explorer_moved_with_the_keyboard_alone_in_jupyterlab(page, lab, timer):
+    path = lab.root / "notebooks" / "keyboard-explorer.ipynb"
+    source = "from course.demos.nb03_probability_and_statistics import screening_explorer\nscreening_explorer()"
+    path.write_text(json.dumps(_notebook([source])), encoding="utf-8")
+    open_notebook(page, lab, "notebooks/keyboard-explorer.ipynb", 1)
+    timer.update(name="notebooks/keyboard-explorer.ipynb", cells=run_all(page, 60))
+    assert not problems(page), problems(page)
+
+    output = page.locator(f"{NOTEBOOK} .jp-OutputArea-output").first
+    slider = output.get_by_role("slider", name="prevalence", exact=True)
+    assert slider.count() == 1, f"no slider named 'prevalence'; the output shows {output.inner_text()!r}"
+    assert slider.get_attribute("aria-valuetext") == "0.010"
+    figure = output.locator("img[alt]")
+    alt, caption = figure.get_attribute("alt"), output.inner_text()
+    output.locator(".widget-html").first.evaluate("e => { e.tabIndex = -1; e.focus(); }")
+    tab_until(page, output, "#" + slider.get_attribute("id"), key="Shift+Tab")   # past specificity, sensitivity
+
+    def press(key: str, shown: str) -> None:
+        """Press `key`; the slider must then say `shown`, and the figure be redrawn for it."""
+        page.keyboard.press(key)
+        try:   # the redraw replaces the <img>: the locator finds the new one
+            expect(figure).to_have_attribute("alt", re.compile(re.escape(f"prevalence = {shown},")), timeout=10_000)
+        except AssertionError:
+            raise AssertionError(f"after {key}: the slider says {slider.get_attribute('aria-valuetext')!r}, focus on "
+                                 f"{focused(page)}; the figure's alt text: {figure.get_attribute('alt')!r}") from None
+        assert slider.get_attribute("aria-valuetext") == shown
+
+    press("ArrowRight", "0.011")
+    assert output.inner_text() != caption and figure.get_attribute("alt") != alt, "the caption did not change"
+    press("End", "0.501")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    output.screenshot(path=str(ARTIFACTS / "keyboard-explorer.png"))   # the sliders as drawn, focus on one
     assert not page.crashes, page.crashes

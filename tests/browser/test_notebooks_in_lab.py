@@ -38,10 +38,6 @@ LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")
 EXERCISES = sorted(p.name for p in (ROOT / "exercises").glob("[0-9][0-9]-*.ipynb"))
 if os.environ.get("COURSE_BROWSER_EXERCISES") != "all":
     EXERCISES = EXERCISES[:1]
-# ipywidgets 8 draws a slider's handle as a div with role="slider" and no accessible name (the
-# description's <label> names nothing): axe's aria-input-field-name, "serious", on every explorer.
-# The course cannot set ARIA attributes on a widget from the kernel; listed, not failed.
-IPYWIDGETS_KNOWN = {"aria-input-field-name": 'class="noUi-handle'}
 RUN_TIMEOUT = 90.0  # seconds; a lesson runs its cells in about 3 s under nbval
 
 
@@ -70,7 +66,7 @@ def test_lesson_runs_and_its_quiz_answers_in_jupyterlab(page, lab, name, timer):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name.replace(".ipynb", ".png")))
     content = {"include": [[f"{NOTEBOOK} .jp-MarkdownOutput"], [f"{NOTEBOOK} .jp-OutputArea-output"]]}
-    blocking, _other = report(f"lab/{name}", axe_violations(page, context=content), known=IPYWIDGETS_KNOWN)
+    blocking, _other = report(f"lab/{name}", axe_violations(page, context=content))
     assert not blocking, f"{name}: axe finds serious or critical violations in the lesson:\n" + "\n".join(blocking)
 
 
