@@ -14,8 +14,12 @@ import os
 import re
 import shutil
 import tempfile
+import uuid
 
+import nbval.kernel
 import pytest
+from jupyter_client.manager import KernelManager
+from traitlets import default
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -24,6 +28,28 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 PROGRESS_FOLDER = tempfile.mkdtemp(prefix="course-test-")
 os.environ["COURSE_PROGRESS"] = os.path.join(PROGRESS_FOLDER, "progress.json")
 atexit.register(shutil.rmtree, PROGRESS_FOLDER, ignore_errors=True)   # in case pytest_unconfigure never runs
+
+
+class SocketKernelManager(KernelManager):
+    """nbval's kernels talk over Unix sockets in this process's folder, not over TCP ports.
+
+    Under xdist two workers start kernels at the same moment, and each kernel's five ports are
+    picked as "free" before the kernel binds them, so both can be handed the same port; one
+    kernel then dies ("Kernel died before replying to kernel_info", seen once in `make test`;
+    nbmake's issue 129 reports the same with "Address already in use"). A socket path of its
+    own cannot collide. (The grader's kernels already use sockets: course/instructor/sandbox.py.)
+    """
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:   # with ipc, "ip" is the sockets' path prefix
+        return os.path.join(PROGRESS_FOLDER, f"kernel-{uuid.uuid4().hex[:12]}")
+
+
+nbval.kernel.KernelManager = SocketKernelManager   # what nbval's start_new_kernel builds
 
 EXPECT_ENV = "COURSE_EXPECT_STATUS"
 CHECK_CALL = re.compile(r"\.check\(")
