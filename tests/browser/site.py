@@ -14,6 +14,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from course.data import ROOT
 
 
@@ -79,7 +81,10 @@ class Traffic:
 
     def __init__(self, page, allowed: tuple[str, ...]):
         self.allowed, self.outside, self.failed, self.errors = allowed, [], [], []
+        self.page, self.pending = page, {}
         page.on("request", self._request)
+        page.on("requestfinished", lambda r: self.pending.pop(id(r), None))
+        page.on("requestfailed", lambda r: self.pending.pop(id(r), None))
         # a request cut short because the test moved on (net::ERR_ABORTED) is not the site's failure
         page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
                 and self.failed.append(f"{r.url} ({r.failure})"))
@@ -88,8 +93,17 @@ class Traffic:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def _request(self, request):
+        self.pending[id(request)] = request.url
         if not request.url.startswith(self.allowed):
             self.outside.append(request.url)
+
+    def settle(self, timeout: float = 60.0) -> None:
+        """Wait for the network to be idle (no request for 0.5 s), so late requests (fonts, images)
+        are seen too; after `timeout`, fail naming the requests still open, not only "timeout"."""
+        try:
+            self.page.wait_for_load_state("networkidle", timeout=timeout * 1000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"requests still open after {timeout:.0f} s: {sorted(self.pending.values())}") from None
 
     def problems(self) -> list[str]:
         return ([f"request outside the site: {u}" for u in self.outside] + [f"failed: {u}" for u in self.failed]

@@ -56,7 +56,7 @@ def test_does_the_page_load_offline_without_errors_and_pass_axe(site_page, site,
     if name not in ("search.html", "genindex.html"):  # Sphinx's own pages
         assert site_page.locator(".course-run-note").count() == 1, f"{name} has no 'run it yourself' note"
     violations = axe_violations(site_page, disable=() if name in FULL_AUDIT else ("color-contrast",))
-    site_page.wait_for_load_state("networkidle")  # requests made late (fonts, images) are seen too
+    site_page.traffic.settle()  # requests made late (fonts, images) are seen too
     problems = site_page.traffic.problems()
     assert not problems, f"{name}:\n" + "\n".join(problems)
     blocking, _other = report(f"site/{name}", violations)
@@ -124,7 +124,7 @@ def test_does_the_site_work_from_file_urls(context, site):
 
         page.traffic = Traffic(page, ("file://", "data:", "about:"))
         page.goto((site.folder / "notebooks" / "08-reinforcement-learning.html").as_uri())
-        page.wait_for_load_state("networkidle")
+        page.traffic.settle()
         page.wait_for_function(MATHJAX_DONE, timeout=20_000)
         assert page.locator(".course-quiz-form").count() > 0, "the self-checks did not come alive from file://"
         assert page.locator(".MathJax, .MathJax_Display").count() > 0, "no mathematics typeset from file://"
