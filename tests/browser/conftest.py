@@ -21,6 +21,15 @@ ARTIFACTS = Path(os.environ.get("COURSE_ARTIFACTS", ROOT / "test-artifacts")) / 
 TIMINGS: dict[str, tuple[float, float]] = {}  # notebook -> (seconds in total, seconds running cells)
 
 
+def pytest_configure(config):
+    """Once per run (in the controller, before any xdist worker): drop the last run's failure
+    screenshots and axe reports, so that test-artifacts/browser describes this run only."""
+    if hasattr(config, "workerinput") or not ARTIFACTS.is_dir():
+        return
+    for stale in [*ARTIFACTS.glob("FAILED-*.png"), *ARTIFACTS.glob("axe-*.txt")]:
+        stale.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def playwright_api():
     return require_browser()
