@@ -55,7 +55,7 @@ class Slider(anywidget.AnyWidget):
             if option == value:
                 return i
         try:
-            key = (lambda x: math.log(x)) if self._log else float
+            key = math.log if self._log else float
             target = key(value)
             return min(range(len(self.options)), key=lambda i: abs(key(self.options[i]) - target))
         except (TypeError, ValueError) as error:
