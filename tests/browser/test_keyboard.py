@@ -8,7 +8,7 @@ rendering, and say Correct or Not yet in words.
 
 Another runs lesson 03's screening explorer: Tab reaches a slider that has its visible label as
 its name and says its value in words; an arrow key and End move it, and the figure redraws with
-a caption and a text alternative for the new value.
+a caption and a text alternative for the new value. (Then one click shows the mouse still works.)
 """
 from __future__ import annotations
 
@@ -139,6 +139,13 @@ def test_is_an_explorer_moved_with_the_keyboard_alone_in_jupyterlab(page, lab, t
     press("ArrowRight", "0.011")
     assert output.inner_text() != caption and figure.get_attribute("alt") != alt, "the caption did not change"
     press("End", "0.501")
+
+    # the pointer still works: a click at the left end of another slider's track moves it there
+    other = output.get_by_role("slider", name="sensitivity", exact=True)
+    box = other.bounding_box()
+    other.click(position={"x": 1, "y": box["height"] / 2})
+    expect(figure).to_have_attribute("alt", re.compile(re.escape("sensitivity = 0.50,")), timeout=10_000)
+    assert other.get_attribute("aria-valuetext") == "0.50"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     output.screenshot(path=str(ARTIFACTS / "keyboard-explorer.png"))   # the sliders as drawn, focus on one
     assert not page.crashes, page.crashes
