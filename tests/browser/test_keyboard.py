@@ -79,21 +79,22 @@ def test_is_a_self_check_answered_with_the_keyboard_alone_in_jupyterlab(page, la
             page.keyboard.press("ArrowDown")
         raise AssertionError(f"the arrow keys never chose {LETTERS[target]}; focus on {focused(page)}")
 
+    def check(status: str) -> str:
+        """Tab to Check and press Enter; return the verdict of `status` that the live region shows."""
+        tab_until(page, quiz, "button:text-is('Check')")
+        page.keyboard.press("Enter")
+        verdict = quiz.locator(f"[role=status][aria-live=polite] .course-feedback.course-{status}")
+        verdict.wait_for(timeout=10_000)
+        return verdict.inner_text()
+
     choose(wrong)
-    tab_until(page, quiz, "button:text-is('Check')")
-    page.keyboard.press("Enter")
-    verdict = quiz.locator("[role=status][aria-live=polite] .course-feedback.course-incorrect")
-    verdict.wait_for(timeout=10_000)
-    assert "✘ Not yet" in verdict.inner_text()
-    assert squash(f"{LETTERS[wrong]} is not right: {choices[wrong]['explain']}") in squash(verdict.inner_text())
+    said = check("incorrect")
+    assert "✘ Not yet" in said
+    assert squash(f"{LETTERS[wrong]} is not right: {choices[wrong]['explain']}") in squash(said)
 
     tab_until(page, quiz, "input[type=radio]", key="Shift+Tab")
     choose(right)
-    tab_until(page, quiz, "button:text-is('Check')")
-    page.keyboard.press("Enter")
-    verdict = quiz.locator("[role=status][aria-live=polite] .course-feedback.course-correct")
-    verdict.wait_for(timeout=10_000)
-    assert "✔ Correct" in verdict.inner_text()
+    assert "✔ Correct" in check("correct")
 
     box_quiz = page.locator(f"{NOTEBOOK} .course-q-{numeric['id']}")
     tab_until(page, box_quiz, "input[type=text]")
