@@ -84,10 +84,7 @@ class Traffic:
         self.page, self.pending = page, {}
         page.on("request", self._request)
         page.on("requestfinished", lambda r: self.pending.pop(id(r), None))
-        page.on("requestfailed", lambda r: self.pending.pop(id(r), None))
-        # a request cut short because the test moved on (net::ERR_ABORTED) is not the site's failure
-        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
-                and self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -96,6 +93,12 @@ class Traffic:
         self.pending[id(request)] = request.url
         if not request.url.startswith(self.allowed):
             self.outside.append(request.url)
+
+    def _failed(self, request):
+        self.pending.pop(id(request), None)
+        # a request cut short because the test moved on (net::ERR_ABORTED) is not the site's failure
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def settle(self, timeout: float = 60.0) -> None:
         """Wait for the network to be idle (no request for 0.5 s), so late requests (fonts, images)
