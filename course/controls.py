@@ -66,9 +66,9 @@ class Slider(anywidget.AnyWidget):
     def _inside(self, proposal):
         """Keep a value set from code (it may lie between options); one outside the range becomes the end."""
         value = proposal["value"]
-        i = self.nearest(value)      # a value that is neither an option nor a number stops here
         if value in self.options:
             return value
+        i = self.nearest(value)      # a value that is neither an option nor a number stops here
         low, high = sorted((self.options[0], self.options[-1]))
         return value if low <= value <= high else self.options[i]
 
